@@ -1,0 +1,36 @@
+"""The interface every identity provider offers to the pages."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from django.http import HttpRequest
+
+from spendwise.errors import DomainError
+from spendwise.identity.models import User
+
+
+class IdentityError(DomainError):
+    """A refused identity step (wrong code, throttled, password too weak …), shown on the form."""
+
+
+class IdentityProvider(Protocol):
+    def sign_up(self, request: HttpRequest, *, email: str, password: str) -> None:
+        """Register and send a confirmation code. Says nothing about existing accounts."""
+
+    def confirm_sign_up(self, request: HttpRequest, *, email: str, code: str) -> User:
+        """Check the code; on success the person is provisioned and may sign in."""
+
+    def resend_code(self, request: HttpRequest, *, email: str) -> None: ...
+
+    def sign_in(self, request: HttpRequest, *, email: str, password: str) -> User:
+        """Verify the credentials and start the session, or raise ``IdentityError``."""
+
+    def sign_out(self, request: HttpRequest) -> None: ...
+
+    def forgot_password(self, request: HttpRequest, *, email: str) -> None:
+        """Send a reset code if the account exists; never reveal whether it does."""
+
+    def confirm_forgot_password(
+        self, request: HttpRequest, *, email: str, code: str, new_password: str
+    ) -> None: ...

@@ -1,0 +1,253 @@
+"""Reads of the ledger, always scoped to one household."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from spendwise.households.models import Household
+from spendwise.ledger.models import (
+    Account,
+    Category,
+    Payee,
+    Tag,
+    Transaction,
+    TransactionKind,
+    Transfer,
+)
+from spendwise.money import Money
+
+
+def get_account(household: Household, pk: object) -> Account:
+    return get_object_or_404(Account, household=household, pk=pk)
+
+
+def get_category(household: Household, pk: object) -> Category:
+    return get_object_or_404(Category, household=household, pk=pk)
+
+
+def get_payee(household: Household, pk: object) -> Payee:
+    return get_object_or_404(Payee, household=household, pk=pk)
+
+
+def get_tag(household: Household, pk: object) -> Tag:
+    return get_object_or_404(Tag, household=household, pk=pk)
+
+
+def get_transaction(household: Household, pk: object) -> Transaction:
+    return get_object_or_404(
+        Transaction.objects.select_related("account", "category", "payee", "transfer"),
+        household=household,
+        pk=pk,
+    )
+
+
+def get_transfer(household: Household, pk: object) -> Transfer:
+    return get_object_or_404(Transfer, household=household, pk=pk)
+
+
+def accounts_for(household: Household, *, include_archived: bool = True) -> QuerySet[Account]:
+    rows = Account.objects.filter(household=household)
+    return rows if include_archived else rows.filter(archived=False)
+
+
+def categories_for(household: Household, *, kind: str | None = None) -> QuerySet[Category]:
+    rows = Category.objects.filter(household=household).select_related("parent")
+    return rows.filter(kind=kind) if kind else rows
+
+
+@dataclass(frozen=True)
+class AccountBalance:
+    account: Account
+    balance: Money
+
+
+def account_balances(
+    household: Household, *, on: date | None = None, include_archived: bool = False
+) -> list[AccountBalance]:
+    """Every account with its balance, in one query for the sums."""
+    accounts = list(accounts_for(household, include_archived=include_archived))
+    rows = Transaction.objects.filter(household=household)
+    if on is not None:
+        rows = rows.filter(date__lte=on)
+    totals = dict(
+        rows.values_list("account_id")
+        .annotate(total=Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    return [
+        AccountBalance(a, Money(a.opening_balance + (totals.get(a.id) or 0), a.currency))
+        for a in accounts
+    ]
+
+
+def net_worth(balances: list[AccountBalance]) -> list[Money]:
+    """Sum of balances per currency (conversion to the home currency comes with rates)."""
+    per_currency: dict[str, int] = defaultdict(int)
+    for row in balances:
+        per_currency[row.balance.currency] += row.balance.minor
+    return [Money(minor, code) for code, minor in sorted(per_currency.items())]
+
+
+@dataclass(frozen=True)
+class TransactionFilters:
+    """The transaction list's filters, as kept in the query string."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    account: Account | None = None
+    category: Category | None = None
+    tag: Tag | None = None
+    payee: Payee | None = None
+    text: str = ""
+    amount_min: int | None = None  # minor units, compared with the magnitude
+    amount_max: int | None = None
+    kind: str = ""
+
+
+def filtered_transactions(
+    household: Household, filters: TransactionFilters
+) -> QuerySet[Transaction]:
+    rows = Transaction.objects.filter(household=household)
+    if filters.date_from:
+        rows = rows.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        rows = rows.filter(date__lte=filters.date_to)
+    if filters.account:
+        rows = rows.filter(account=filters.account)
+    if filters.category:
+        rows = rows.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+    if filters.tag:
+        rows = rows.filter(tags=filters.tag)
+    if filters.payee:
+        rows = rows.filter(payee=filters.payee)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.text:
+        rows = rows.filter(Q(note__icontains=filters.text) | Q(payee__name__icontains=filters.text))
+    if filters.amount_min is not None:
+        rows = rows.filter(Q(amount__gte=filters.amount_min) | Q(amount__lte=-filters.amount_min))
+    if filters.amount_max is not None:
+        rows = rows.filter(amount__lte=filters.amount_max, amount__gte=-filters.amount_max)
+    return rows
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Transaction]
+    next_cursor: str | None
+
+
+def encode_cursor(row: Transaction) -> str:
+    return f"{row.date.isoformat()}_{row.pk}"
+
+
+def decode_cursor(cursor: str) -> tuple[date, int] | None:
+    """``None`` for a cursor that is not ours (the list then starts from the top)."""
+    try:
+        day, pk = cursor.split("_", 1)
+        return date.fromisoformat(day), int(pk)
+    except (ValueError, AttributeError):
+        return None
+
+
+def transactions_page(
+    household: Household, filters: TransactionFilters, *, cursor: str = "", size: int = 50
+) -> Page:
+    """Newest first, ``size`` rows after ``cursor``: keyset pagination that stays fast on
+    any page because it seeks through the (household, date, id) index instead of counting.
+    """
+    rows = filtered_transactions(household, filters)
+    position = decode_cursor(cursor) if cursor else None
+    if position is not None:
+        day, pk = position
+        rows = rows.filter(Q(date__lt=day) | Q(date=day, pk__lt=pk))
+    rows = (
+        rows.select_related("account", "category", "category__parent", "payee")
+        .prefetch_related("tags")
+        .order_by("-date", "-id")
+    )
+    batch = list(rows[: size + 1])
+    has_more = len(batch) > size
+    batch = batch[:size]
+    return Page(batch, encode_cursor(batch[-1]) if has_more and batch else None)
+
+
+def transfer_counterparts(rows: list[Transaction]) -> dict[int, Account]:
+    """For each transfer leg in ``rows`` (by its pk): the account at the other end."""
+    transfer_ids = {row.transfer_id for row in rows if row.transfer_id is not None}
+    if not transfer_ids:
+        return {}
+    legs = Transaction.objects.filter(transfer_id__in=transfer_ids).select_related("account")
+    by_transfer: dict[int, list[Transaction]] = defaultdict(list)
+    for leg in legs:
+        if leg.transfer_id is not None:
+            by_transfer[leg.transfer_id].append(leg)
+    result = {}
+    for row in rows:
+        if row.transfer_id is None:
+            continue
+        for leg in by_transfer[row.transfer_id]:
+            if leg.pk != row.pk:
+                result[row.pk] = leg.account
+    return result
+
+
+def spending_and_income(household: Household, start: date, end: date) -> dict[str, dict[str, int]]:
+    """Per currency: total expense magnitude and income in [start, end). Transfers excluded."""
+    rows = (
+        Transaction.objects.filter(household=household, date__gte=start, date__lt=end)
+        .exclude(kind=TransactionKind.TRANSFER)
+        .values_list("currency", "kind")
+        .annotate(total=Sum("amount"))
+    )
+    result: dict[str, dict[str, int]] = defaultdict(lambda: {"expense": 0, "income": 0})
+    for currency, kind, total in rows:
+        result[currency][kind] += -total if kind == TransactionKind.EXPENSE else total
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    name: str
+    colour: str
+    spent: Money
+
+
+def top_spending_categories(
+    household: Household, start: date, end: date, currency: str, limit: int = 6
+) -> list[CategoryTotal]:
+    """Expense categories by amount spent in [start, end), children rolled into parents."""
+    rows = (
+        Transaction.objects.filter(
+            household=household,
+            kind=TransactionKind.EXPENSE,
+            currency=currency,
+            date__gte=start,
+            date__lt=end,
+        )
+        .values_list("category_id")
+        .annotate(total=Sum("amount"))
+        .values_list("category_id", "total")
+    )
+    categories = {c.id: c for c in categories_for(household, kind="expense")}
+    totals: dict[int | None, int] = defaultdict(int)
+    for category_id, total in rows:
+        category = categories.get(category_id) if category_id else None
+        top: int | None = category.parent_id if category and category.parent_id else category_id
+        totals[top] += -total
+    result = []
+    for top_id, spent in sorted(totals.items(), key=lambda item: -item[1]):
+        category = categories.get(top_id) if top_id else None
+        result.append(
+            CategoryTotal(
+                category.name if category else "Uncategorised",
+                category.colour if category else "#94a3b8",
+                Money(spent, currency),
+            )
+        )
+    return result[:limit]

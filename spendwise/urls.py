@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from spendwise.web import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", include("spendwise.identity.urls")),
+    path("", include("spendwise.ledger.urls")),
+    path("", include("spendwise.web.urls")),
+]
