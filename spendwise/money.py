@@ -8,7 +8,7 @@ from an ``int`` of minor units or from a ``Decimal``/text that is exact in that 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 
 from babel.numbers import (
@@ -82,12 +82,14 @@ class Money:
         cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
         if not cleaned:
             raise MoneyError("Enter an amount.")
+        if len(cleaned) > 40 or "e" in cleaned.lower():  # no exponents: "1e999999" is no amount
+            raise MoneyError(f"“{text}” is not an amount.")
         try:
             amount = parse_decimal(cleaned, locale=locale, strict=True)
-        except (NumberFormatError, InvalidOperation, ValueError):
+        except (NumberFormatError, ArithmeticError, ValueError):
             try:  # a plain "1234.56" is always understood, whatever the locale
                 amount = Decimal(cleaned)
-            except InvalidOperation:
+            except ArithmeticError:
                 raise MoneyError(f"“{text}” is not an amount.") from None
         return cls.from_decimal(amount, currency)
 

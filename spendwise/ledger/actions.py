@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 
 from spendwise.errors import DomainError, PermissionDenied
 from spendwise.households.models import Household, Membership
+from spendwise.ledger import rollup
 from spendwise.ledger.models import (
     Account,
     Category,
@@ -26,7 +27,6 @@ from spendwise.ledger.models import (
     signed_amount,
 )
 from spendwise.money import Money, check_currency
-
 
 # Larger amounts are typing mistakes, and their sums would overflow a 64-bit column (a 500,
 # not a message). 10^15 minor units: ten trillion dollars, a quadrillion dong.
@@ -327,6 +327,7 @@ def transaction_create(*, actor: Membership, entry: EntryInput) -> Transaction:
             note=entry.note.strip(),
             created_by=actor.user,
         )
+        rollup.add([row])
         if entry.tag_names:
             row.tags.set(tags_for_names(actor.household, entry.tag_names))
         if payee is not None and category is not None and payee.default_category_id is None:
@@ -342,6 +343,8 @@ def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput
         raise DomainError("Edit a transfer as a transfer.", code="conflict")
     _check_entry(actor, entry)
     with transaction.atomic():
+        # The stored values, not the instance's: a bound form may have changed it already.
+        rollup.remove([Transaction.objects.select_for_update().get(pk=row.pk)])
         row.account, row.kind, row.date = entry.account, entry.kind, entry.date
         row.amount = signed_amount(entry.kind, entry.amount.minor)
         row.currency = entry.account.currency
@@ -349,6 +352,7 @@ def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput
         row.payee = payee_for_name(actor.household, entry.payee_name)
         row.note = entry.note.strip()
         row.save()
+        rollup.add([row])
         row.tags.set(tags_for_names(actor.household, entry.tag_names))
     return row
 
@@ -359,8 +363,11 @@ def transaction_delete(*, actor: Membership, row: Transaction) -> None:
     _same_household(actor, row)
     with transaction.atomic():
         if row.transfer_id is not None:
+            legs = list(Transaction.objects.filter(transfer_id=row.transfer_id))
+            rollup.remove(legs)
             Transfer.objects.filter(pk=row.transfer_id).delete()
         else:
+            rollup.remove([row])
             row.delete()
 
 
@@ -417,18 +424,19 @@ def transfer_create(*, actor: Membership, data: TransferInput) -> Transfer:
             "transfer": transfer,
             "created_by": actor.user,
         }
-        Transaction.objects.create(
+        outgoing = Transaction.objects.create(
             account=data.source,
             amount=signed_amount(TransactionKind.TRANSFER, data.amount.minor, outgoing=True),
             currency=data.source.currency,
             **common,
         )
-        Transaction.objects.create(
+        incoming = Transaction.objects.create(
             account=data.destination,
             amount=signed_amount(TransactionKind.TRANSFER, received.minor, outgoing=False),
             currency=data.destination.currency,
             **common,
         )
+        rollup.add([outgoing, incoming])
     return transfer
 
 
@@ -439,6 +447,7 @@ def transfer_update(*, actor: Membership, transfer: Transfer, data: TransferInpu
     received = _check_transfer(actor, data)
     with transaction.atomic():
         outgoing, incoming = transfer.legs()
+        rollup.remove([outgoing, incoming])
         for leg, account, minor, out in (
             (outgoing, data.source, data.amount.minor, True),
             (incoming, data.destination, received.minor, False),
@@ -449,4 +458,5 @@ def transfer_update(*, actor: Membership, transfer: Transfer, data: TransferInpu
             leg.date = data.date
             leg.note = data.note.strip()
             leg.save()
+        rollup.add([outgoing, incoming])
     return transfer

@@ -56,10 +56,10 @@ class Account(models.Model):
 
     def balance(self, on: date | None = None) -> Money:
         """The balance at the end of ``on`` (or including every transaction when None)."""
-        rows = self.transactions.all()
+        rows = DailyTotal.objects.filter(account=self)
         if on is not None:
-            rows = rows.filter(date__lte=on)
-        total = rows.aggregate(total=Sum("amount"))["total"] or 0
+            rows = rows.filter(day__lte=on)
+        total = rows.aggregate(total=Sum("total"))["total"] or 0
         return Money(self.opening_balance + total, self.currency)
 
 
@@ -224,3 +224,34 @@ class Transaction(models.Model):
     @property
     def is_transfer(self) -> bool:
         return self.kind == TransactionKind.TRANSFER
+
+
+class DailyTotal(models.Model):
+    """Per household, day, account, category and kind: the sum and count of transactions.
+
+    Kept exact inside the same database transaction as every ledger write
+    (``spendwise.ledger.rollup``), so dashboards, budgets and reports read days × categories
+    rows instead of every transaction. ``category_key`` is the category id, 0 for none (a
+    plain integer so that the unique key has no NULL in it and upserts work on SQLite and
+    PostgreSQL alike). ``rollup.rebuild`` recomputes it from the transactions.
+    """
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    category_key = models.BigIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=TransactionKind.choices)
+    currency = models.CharField(max_length=3)
+    total = models.BigIntegerField(default=0, help_text="signed minor units of currency")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "day", "account", "category_key", "kind"],
+                name="dailytotal_unique_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.account_id}/{self.category_key} {self.kind}: {self.total}"

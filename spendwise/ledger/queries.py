@@ -13,6 +13,7 @@ from spendwise.households.models import Household
 from spendwise.ledger.models import (
     Account,
     Category,
+    DailyTotal,
     Payee,
     Tag,
     Transaction,
@@ -69,14 +70,15 @@ class AccountBalance:
 def account_balances(
     household: Household, *, on: date | None = None, include_archived: bool = False
 ) -> list[AccountBalance]:
-    """Every account with its balance, in one query for the sums."""
+    """Every account with its balance at the end of ``on`` (default: everything), summed
+    from the daily rollup: one query whose cost grows with days, not transactions."""
     accounts = list(accounts_for(household, include_archived=include_archived))
-    rows = Transaction.objects.filter(household=household)
+    rows = DailyTotal.objects.filter(household=household)
     if on is not None:
-        rows = rows.filter(date__lte=on)
+        rows = rows.filter(day__lte=on)
     totals = dict(
         rows.values_list("account_id")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("total"))
         .values_list("account_id", "total")
     )
     return [
@@ -200,10 +202,10 @@ def transfer_counterparts(rows: list[Transaction]) -> dict[int, Account]:
 def spending_and_income(household: Household, start: date, end: date) -> dict[str, dict[str, int]]:
     """Per currency: total expense magnitude and income in [start, end). Transfers excluded."""
     rows = (
-        Transaction.objects.filter(household=household, date__gte=start, date__lt=end)
+        DailyTotal.objects.filter(household=household, day__gte=start, day__lt=end)
         .exclude(kind=TransactionKind.TRANSFER)
         .values_list("currency", "kind")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("total"))
     )
     result: dict[str, dict[str, int]] = defaultdict(lambda: {"expense": 0, "income": 0})
     for currency, kind, total in rows:
@@ -223,16 +225,16 @@ def top_spending_categories(
 ) -> list[CategoryTotal]:
     """Expense categories by amount spent in [start, end), children rolled into parents."""
     rows = (
-        Transaction.objects.filter(
+        DailyTotal.objects.filter(
             household=household,
             kind=TransactionKind.EXPENSE,
             currency=currency,
-            date__gte=start,
-            date__lt=end,
+            day__gte=start,
+            day__lt=end,
         )
-        .values_list("category_id")
-        .annotate(total=Sum("amount"))
-        .values_list("category_id", "total")
+        .values_list("category_key")
+        .annotate(total=Sum("total"))
+        .values_list("category_key", "total")
     )
     categories = {c.id: c for c in categories_for(household, kind="expense")}
     totals: dict[int | None, int] = defaultdict(int)

@@ -83,6 +83,8 @@ def test_it_parses_what_people_type(text, code, locale, minor):
         ("", "USD", "Enter an amount"),
         ("abc", "USD", "is not an amount"),
         ("NaN", "USD", "must be a number"),
+        ("1e999999", "USD", "is not an amount"),
+        ("1" * 60, "USD", "is not an amount"),
     ],
 )
 def test_it_refuses_amounts_that_are_not_exact(text, code, message):

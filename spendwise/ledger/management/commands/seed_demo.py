@@ -18,7 +18,7 @@ from django.db import transaction
 from spendwise.households.models import Household, Membership
 from spendwise.identity.actions import provision_user
 from spendwise.identity.models import User
-from spendwise.ledger import actions
+from spendwise.ledger import actions, rollup
 from spendwise.ledger.models import (
     Account,
     Category,
@@ -201,6 +201,7 @@ def build_demo(member: Membership, *, end: date, months: int) -> int:
             tagged.append((len(rows) - 1, tags["holiday"]))
         day += timedelta(days=1)
     created = Transaction.objects.bulk_create(rows)
+    rollup.rebuild(household.pk)  # bulk_create bypasses the actions; the transfers below don't
     Transaction.tags.through.objects.bulk_create(
         Transaction.tags.through(transaction_id=created[i].pk, tag_id=tag.pk) for i, tag in tagged
     )

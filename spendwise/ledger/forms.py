@@ -1,0 +1,527 @@
+"""Forms of the ledger pages: parse what a person typed, with choices scoped to one household.
+
+Every choice of an account, category, payee or tag comes from the household's own rows, so an
+id of another household posted by hand is "Select a valid choice" and nothing is written.
+Amounts are typed as text and parsed exactly in the account's currency and the person's locale.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from babel.numbers import format_decimal
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce, Lower
+
+from spendwise.households.models import Household
+from spendwise.ledger.actions import MAX_AMOUNT_MINOR, EntryInput, TransferInput, parse_tag_names
+from spendwise.ledger.models import (
+    Account,
+    AccountKind,
+    Category,
+    CategoryKind,
+    Payee,
+    Tag,
+    Transaction,
+    TransactionKind,
+    Transfer,
+)
+from spendwise.ledger.queries import TransactionFilters
+from spendwise.money import Money, MoneyError, check_currency, currency_exponent
+
+AMOUNT_MAX_LENGTH = 32
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def parse_amount(text: str, currency: str, locale: str) -> Money:
+    """What a person typed (``1,234.50``; ``1.234,5`` in Vietnamese) as exact ``currency``.
+
+    Raises ``ValidationError`` with a message to show next to the field.
+    """
+    if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
+        raise ValidationError(f"“{text}” is not an amount.")
+    try:
+        money = Money.parse(text, currency, locale)
+    except MoneyError as exc:
+        raise ValidationError(str(exc)) from None
+    except ArithmeticError:  # an exponent beyond what Decimal holds
+        raise ValidationError(f"“{text}” is not an amount.") from None
+    if abs(money.minor) > MAX_AMOUNT_MINOR:
+        raise ValidationError("That amount is too large.")
+    return money
+
+
+def amount_text(money: Money, locale: str) -> str:
+    """The amount as it would be typed in ``locale``, without grouping: ``1234.50``/``1234,50``."""
+    exponent = currency_exponent(money.currency)
+    pattern = "0." + "0" * exponent if exponent else "0"
+    return str(format_decimal(money.to_decimal(), format=pattern, locale=locale))
+
+
+def amount_input(**attrs: str) -> forms.TextInput:
+    """A text box for an amount (text, so that the locale's separators are accepted)."""
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- category choices grouped by kind --------------------------------------------------------
+def categories_in_tree_order(household: Household) -> QuerySet[Category]:
+    """Expense then income; each top-level category followed by its children, by name."""
+    return (
+        Category.objects.filter(household=household)
+        .select_related("parent")
+        .order_by(
+            "kind",
+            Coalesce(Lower("parent__name"), Lower("name")),
+            F("parent").asc(nulls_first=True),
+            Lower("name"),
+            "id",
+        )
+    )
+
+
+class CategoryChoiceIterator(forms.models.ModelChoiceIterator):
+    """``<optgroup>`` per kind, so "Other" (expense) and "Other income" are told apart."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list[Any]] = {}
+        for category in self.queryset:
+            label = CategoryKind(category.kind).label
+            groups.setdefault(label, []).append(self.choice(category))
+        yield from groups.items()
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    iterator = CategoryChoiceIterator
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj}{' (archived)' if obj.archived else ''}"
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    """Accounts named with their currency, which decides how the amount is read."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.currency}){' (archived)' if obj.archived else ''}"
+
+
+def _usable(rows: QuerySet[Any], current: Any) -> QuerySet[Any]:
+    """Rows that are not archived, plus the one already chosen (editing keeps its value)."""
+    keep = Q(archived=False)
+    if current is not None:
+        keep |= Q(pk=current.pk)
+    return rows.filter(keep)
+
+
+# --- expenses and income ------------------------------------------------------------------------
+class EntryForm(forms.Form):
+    """An expense or income: the quick-add row on the list and the edit page."""
+
+    kind = forms.ChoiceField(
+        choices=[(TransactionKind.EXPENSE, "Expense"), (TransactionKind.INCOME, "Income")]
+    )
+    date = forms.DateField(widget=date_input())
+    amount = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH, widget=amount_input(**{"data-autofocus": ""})
+    )
+    account = AccountChoiceField(queryset=Account.objects.none(), empty_label=None)
+    category = CategoryChoiceField(
+        queryset=Category.objects.none(), required=False, empty_label="No category"
+    )
+    payee = forms.CharField(
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "payee-names", "autocomplete": "off"}),
+    )
+    tags = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Separate tags with commas.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        household: Household,
+        locale: str,
+        row: Transaction | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if row is not None:
+            kwargs.setdefault("initial", {}).update(
+                {
+                    "kind": row.kind,
+                    "date": row.date,
+                    "amount": amount_text(row.magnitude, locale),
+                    "account": row.account_id,
+                    "category": row.category_id,
+                    "payee": row.payee.name if row.payee else "",
+                    "tags": ", ".join(tag.name for tag in row.tags.all()),
+                    "note": row.note,
+                }
+            )
+        super().__init__(data, **kwargs)
+        self.household, self.locale = household, locale
+        accounts = Account.objects.filter(household=household)
+        self.fields["account"].queryset = _usable(accounts, row.account if row else None)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = _usable(  # type: ignore[attr-defined]
+            categories_in_tree_order(household), row.category if row else None
+        )
+
+    def payee_names(self) -> list[str]:
+        """For the payee ``<datalist>``."""
+        return list(
+            Payee.objects.filter(household=self.household)
+            .order_by(Lower("name"))
+            .values_list("name", flat=True)
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        account = data.get("account")
+        if account is not None and "amount" in data:
+            try:
+                data["money"] = parse_amount(data["amount"], account.currency, self.locale)
+            except ValidationError as exc:
+                self.add_error("amount", exc)
+        return data
+
+    def entry(self) -> EntryInput:
+        data = self.cleaned_data
+        return EntryInput(
+            kind=data["kind"],
+            account=data["account"],
+            date=data["date"],
+            amount=data["money"],
+            category=data["category"],
+            payee_name=data["payee"],
+            tag_names=tuple(parse_tag_names(data["tags"])),
+            note=data["note"],
+        )
+
+
+# --- transfers ----------------------------------------------------------------------------------
+class TransferForm(forms.Form):
+    source = AccountChoiceField(queryset=Account.objects.none(), label="From account")
+    destination = AccountChoiceField(queryset=Account.objects.none(), label="To account")
+    date = forms.DateField(widget=date_input())
+    amount = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH,
+        widget=amount_input(),
+        help_text="In the currency of the account it leaves.",
+    )
+    received = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH,
+        required=False,
+        label="Amount received",
+        widget=amount_input(),
+        help_text="Only when the accounts use different currencies: what arrives, in the "
+        "receiving account's currency.",
+    )
+    note = forms.CharField(max_length=500, required=False)
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        household: Household,
+        locale: str,
+        transfer: Transfer | None = None,
+        **kwargs: Any,
+    ) -> None:
+        outgoing = incoming = None
+        if transfer is not None:
+            outgoing, incoming = transfer.legs()
+            received = ""
+            if incoming.currency != outgoing.currency:
+                received = amount_text(incoming.magnitude, locale)
+            kwargs.setdefault("initial", {}).update(
+                {
+                    "source": outgoing.account_id,
+                    "destination": incoming.account_id,
+                    "date": outgoing.date,
+                    "amount": amount_text(outgoing.magnitude, locale),
+                    "received": received,
+                    "note": outgoing.note,
+                }
+            )
+        super().__init__(data, **kwargs)
+        self.locale = locale
+        accounts = Account.objects.filter(household=household)
+        self.fields["source"].queryset = _usable(  # type: ignore[attr-defined]
+            accounts, outgoing.account if outgoing else None
+        )
+        self.fields["destination"].queryset = _usable(  # type: ignore[attr-defined]
+            accounts, incoming.account if incoming else None
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        source, destination = data.get("source"), data.get("destination")
+        if source is not None and "amount" in data:
+            try:
+                data["money"] = parse_amount(data["amount"], source.currency, self.locale)
+            except ValidationError as exc:
+                self.add_error("amount", exc)
+        data["received_money"] = None
+        if destination is not None and data.get("received"):
+            try:
+                data["received_money"] = parse_amount(
+                    data["received"], destination.currency, self.locale
+                )
+            except ValidationError as exc:
+                self.add_error("received", exc)
+        return data
+
+    def transfer_input(self) -> TransferInput:
+        data = self.cleaned_data
+        return TransferInput(
+            source=data["source"],
+            destination=data["destination"],
+            date=data["date"],
+            amount=data["money"],
+            received=data["received_money"],
+            note=data["note"],
+        )
+
+
+# --- accounts -----------------------------------------------------------------------------------
+class AccountForm(forms.Form):
+    """Create (all fields) or edit (currency read-only, archived shown)."""
+
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=AccountKind.choices)
+    currency = forms.CharField(
+        max_length=3,
+        help_text="ISO 4217 code, e.g. USD, EUR, VND. It cannot change once the account exists.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "currency-code"}),
+    )
+    opening_balance = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH,
+        required=False,
+        widget=amount_input(),
+        help_text="What the account held before the first transaction you record here. "
+        "Negative for a card or loan you owe on.",
+    )
+    archived = forms.BooleanField(
+        required=False, help_text="Archived accounts keep their history but leave the lists."
+    )
+
+    def __init__(
+        self, data: Any = None, *, locale: str, account: Account | None = None, **kwargs: Any
+    ) -> None:
+        if account is not None:
+            kwargs.setdefault("initial", {}).update(
+                {
+                    "name": account.name,
+                    "kind": account.kind,
+                    "currency": account.currency,
+                    "opening_balance": amount_text(account.opening, locale),
+                    "archived": account.archived,
+                }
+            )
+        super().__init__(data, **kwargs)
+        self.locale, self.account = locale, account
+        if account is None:
+            del self.fields["archived"]
+        else:
+            self.fields["currency"].disabled = True
+            self.fields["currency"].help_text = "Fixed: the account's rows are in this currency."
+
+    def clean_currency(self) -> str:
+        if self.account is not None:
+            return self.account.currency
+        try:
+            return check_currency(self.cleaned_data["currency"].strip())
+        except MoneyError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        currency = data.get("currency")
+        text = (data.get("opening_balance") or "").strip()
+        if currency and "opening_balance" in data:
+            try:
+                data["opening"] = parse_amount(text, currency, self.locale) if text else None
+            except ValidationError as exc:
+                self.add_error("opening_balance", exc)
+        return data
+
+    @property
+    def opening_minor(self) -> int:
+        opening: Money | None = self.cleaned_data.get("opening")
+        return opening.minor if opening else 0
+
+
+# --- categories ---------------------------------------------------------------------------------
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Pick a colour such as #1d4ed8.")
+
+
+class CategoryForm(forms.Form):
+    """Create (kind chosen) or edit (kind fixed). The parent is a top-level category."""
+
+    name = forms.CharField(max_length=100)
+    kind = forms.ChoiceField(choices=CategoryKind.choices)
+    parent = CategoryChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="None (a top-level category)",
+        help_text="Categories nest one level: a parent of the same kind, or none.",
+    )
+    colour = forms.CharField(
+        max_length=7,
+        initial="#64748b",
+        validators=[colour_validator],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    archived = forms.BooleanField(
+        required=False, help_text="Archived categories are no longer offered for new entries."
+    )
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        household: Household,
+        category: Category | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if category is not None:
+            kwargs.setdefault("initial", {}).update(
+                {
+                    "name": category.name,
+                    "kind": category.kind,
+                    "parent": category.parent_id,
+                    "colour": category.colour,
+                    "archived": category.archived,
+                }
+            )
+        super().__init__(data, **kwargs)
+        self.category = category
+        tops = categories_in_tree_order(household).filter(parent__isnull=True)
+        if category is None:
+            del self.fields["archived"]
+        else:
+            del self.fields["kind"]
+            tops = tops.filter(kind=category.kind).exclude(pk=category.pk)
+        self.fields["parent"].queryset = tops  # type: ignore[attr-defined]
+
+    def clean_colour(self) -> str:
+        return str(self.cleaned_data["colour"]).lower()
+
+
+# --- payees -------------------------------------------------------------------------------------
+class PayeeForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    default_category = CategoryChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="Filled in when you add an entry for this payee without a category.",
+    )
+
+    def __init__(
+        self, data: Any = None, *, household: Household, payee: Payee, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {}).update(
+            {"name": payee.name, "default_category": payee.default_category_id}
+        )
+        super().__init__(data, **kwargs)
+        self.fields["default_category"].queryset = _usable(  # type: ignore[attr-defined]
+            categories_in_tree_order(household), payee.default_category
+        )
+
+
+# --- the transaction list's filters -------------------------------------------------------------
+class TransactionFilterForm(forms.Form):
+    """Filters from the query string. A value that does not parse is ignored with a note."""
+
+    date_from = forms.DateField(required=False, label="From", widget=date_input())
+    date_to = forms.DateField(required=False, label="To", widget=date_input())
+    account = AccountChoiceField(
+        queryset=Account.objects.none(), required=False, empty_label="All accounts"
+    )
+    category = CategoryChoiceField(
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="All categories",
+        help_text="Includes its subcategories.",
+    )
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
+    payee = forms.ModelChoiceField(
+        queryset=Payee.objects.none(), required=False, empty_label="Any payee"
+    )
+    text = forms.CharField(max_length=100, required=False, label="Text in note or payee")
+    amount_min = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH, required=False, label="Amount from", widget=amount_input()
+    )
+    amount_max = forms.CharField(
+        max_length=AMOUNT_MAX_LENGTH, required=False, label="Amount to", widget=amount_input()
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *TransactionKind.choices])
+
+    def __init__(self, data: Any, *, household: Household, locale: str, currency: str) -> None:
+        super().__init__(data, auto_id="filter-%s")  # the quick add on the page has id_…
+        self.locale, self.home_currency = locale, currency
+        self.fields["account"].queryset = Account.objects.filter(household=household)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = categories_in_tree_order(household)  # type: ignore[attr-defined]
+        self.fields["tag"].queryset = Tag.objects.filter(household=household)  # type: ignore[attr-defined]
+        self.fields["payee"].queryset = Payee.objects.filter(household=household)  # type: ignore[attr-defined]
+
+    def filters(self) -> tuple[TransactionFilters, list[str]]:
+        """The valid filters, and a note for each value that was ignored.
+
+        Amount bounds are magnitudes read in the chosen account's currency, else in the home
+        currency (a household with several currencies compares minor units across them).
+        """
+        self.is_valid()  # fields that fail are simply absent from cleaned_data
+        data = self.cleaned_data
+        notes = [
+            f"{self.fields[name].label or name}: {' '.join(str(error) for error in errors)}"
+            for name, errors in self.errors.items()
+        ]
+        account = data.get("account")
+        currency = account.currency if account else self.home_currency
+        bounds: dict[str, int | None] = {"amount_min": None, "amount_max": None}
+        for name in bounds:
+            text = (data.get(name) or "").strip()
+            if not text:
+                continue
+            try:
+                bounds[name] = abs(parse_amount(text, currency, self.locale).minor)
+            except ValidationError as exc:
+                notes.append(f"{self.fields[name].label}: {' '.join(exc.messages)}")
+        filters = TransactionFilters(
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            account=account,
+            category=data.get("category"),
+            tag=data.get("tag"),
+            payee=data.get("payee"),
+            text=(data.get("text") or "").strip(),
+            amount_min=bounds["amount_min"],
+            amount_max=bounds["amount_max"],
+            kind=data.get("kind") or "",
+        )
+        return filters, notes
+
+
+class BalanceOnForm(forms.Form):
+    on = forms.DateField(label="Balance at the end of", widget=date_input())
+
+    def day(self) -> date | None:
+        return self.cleaned_data["on"] if self.is_bound and self.is_valid() else None
