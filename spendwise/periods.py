@@ -46,3 +46,121 @@ def month_range(day: date, start_day: int = 1) -> Period:
     if day.day < start_day:
         start = add_months(start, -1)
     return Period(start, add_months(start, 1))
+
+
+# --- Date-range presets for reports --------------------------------------------------------------
+# Appended for the reports; still no Django here. A range is chosen in the query string as
+# ``?range=this_month|last_month|last_3|last_12|ytd|custom&from=YYYY-MM-DD&to=YYYY-MM-DD``.
+
+MAX_CUSTOM_DAYS = 3660  # ten years: monthly reports stay at most ~121 buckets wide
+
+PRESET_LABELS: dict[str, str] = {
+    "this_month": "This budget month",
+    "last_month": "Last budget month",
+    "last_3": "Last 3 months",
+    "last_12": "Last 12 months",
+    "ytd": "Year to date",
+    "custom": "Custom range",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    """A chosen report range: the preset's key, the half-open period, and, when what was asked
+    for could not be used, a user-facing ``error`` saying what was shown instead."""
+
+    preset: str
+    period: Period
+    error: str = ""
+
+    @property
+    def label(self) -> str:
+        return PRESET_LABELS[self.preset]
+
+
+def preset_period(preset: str, today: date, start_day: int = 1) -> Period:
+    """The period of a named preset on ``today`` for a month start day of ``start_day``.
+
+    Month presets cover whole budget months ending with the current one (later-dated entries
+    in the current month count, as on the dashboard); "ytd" runs from the start of the budget
+    month that contains 1 January (the person's "January") up to and including ``today``.
+    """
+    current = month_range(today, start_day)
+    if preset == "this_month":
+        return current
+    if preset == "last_month":
+        return Period(add_months(current.start, -1), current.start)
+    if preset == "last_3":
+        return Period(add_months(current.start, -2), current.end)
+    if preset == "last_12":
+        return Period(add_months(current.start, -11), current.end)
+    if preset == "ytd":
+        year_start = month_range(date(current.last_day.year, 1, 1), start_day).start
+        return Period(year_start, today + timedelta(days=1))
+    raise ValueError(f"unknown date range preset {preset!r}")
+
+
+def _parse_day(text: str | None, what: str) -> date:
+    if not text or not text.strip():
+        raise ValueError(f"Enter the {what} date.")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"“{text.strip()[:20]}” is not a date (use YYYY-MM-DD).") from None
+
+
+def parse_date_range(
+    preset: str | None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    *,
+    today: date,
+    start_day: int = 1,
+    default: str = "this_month",
+) -> DateRange:
+    """The range asked for in a query string; never raises for bad input.
+
+    No preset gives ``default``. An unknown preset or an unusable custom range (a bad date,
+    from after to, longer than ten years) falls back to this budget month with ``error`` set.
+    ``from`` and ``to`` are both included in a custom range.
+    """
+    chosen = (preset or "").strip() or default
+    fallback = "Showing this budget month instead."
+    if chosen not in PRESET_LABELS:
+        return DateRange(
+            "this_month",
+            preset_period("this_month", today, start_day),
+            f"“{chosen[:20]}” is not a date range. {fallback}",
+        )
+    if chosen != "custom":
+        return DateRange(chosen, preset_period(chosen, today, start_day))
+    try:
+        first = _parse_day(date_from, "from")
+        last = _parse_day(date_to, "to")
+        if first > last:
+            raise ValueError("The “from” date is after the “to” date.")
+        if (last - first).days >= MAX_CUSTOM_DAYS:
+            raise ValueError("Choose a range of at most ten years.")
+        period = Period(first, last + timedelta(days=1))
+    except (ValueError, OverflowError) as exc:
+        message = str(exc) if isinstance(exc, ValueError) else "That date is out of range."
+        return DateRange(
+            "this_month", preset_period("this_month", today, start_day), f"{message} {fallback}"
+        )
+    return DateRange("custom", period)
+
+
+def budget_months(period: Period, start_day: int = 1) -> list[Period]:
+    """The budget months that overlap ``period``, oldest first, each cut to its part inside."""
+    months = []
+    cursor = period.start
+    while cursor < period.end:
+        month = month_range(cursor, start_day)
+        months.append(Period(max(month.start, period.start), min(month.end, period.end)))
+        cursor = month.end
+    return months
+
+
+def days_of(period: Period) -> list[date]:
+    """Every day of ``period``, oldest first."""
+    return [period.start + timedelta(days=offset) for offset in range(period.days)]

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "spendwise.identity",
     "spendwise.households",
     "spendwise.ledger",
+    "spendwise.reports",
+    "spendwise.recurring",
+    "spendwise.budgets",
+    "spendwise.notifications",
     "spendwise.web",
 ]
 
@@ -81,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "spendwise.web.context_processors.navigation",
+                "spendwise.notifications.context_processors.unread",
             ],
         },
     }
@@ -128,6 +133,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+# The public address of the site, for links in e-mails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SpendWise <no-reply@spendwise.local>")
 
 # --- Internationalisation -----------------------------------------------------------------------

@@ -7,5 +7,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", include("spendwise.identity.urls")),
     path("", include("spendwise.ledger.urls")),
+    path("", include("spendwise.reports.urls")),
+    path("", include("spendwise.recurring.urls")),
+    path("", include("spendwise.budgets.urls")),
+    path("", include("spendwise.notifications.urls")),
     path("", include("spendwise.web.urls")),
 ]

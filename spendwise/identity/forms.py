@@ -55,11 +55,19 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["display_name", "home_currency", "time_zone", "locale", "month_start_day"]
+        fields = [
+            "display_name",
+            "home_currency",
+            "time_zone",
+            "locale",
+            "month_start_day",
+            "budget_alert_emails",
+        ]
         labels = {
             "display_name": "Name",
             "home_currency": "Home currency",
             "month_start_day": "Budget month starts on day",
+            "budget_alert_emails": "E-mail me budget alerts",
         }
         help_texts = {
             "home_currency": "ISO 4217 code, e.g. USD, EUR, VND.",

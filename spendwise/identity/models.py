@@ -60,6 +60,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     month_start_day = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(MIN_START_DAY), MaxValueValidator(MAX_START_DAY)]
     )
+    # Opt-in: budget threshold alerts are always in the app; e-mail only when asked for.
+    budget_alert_emails = models.BooleanField(default=False)
 
     objects: ClassVar[UserManager] = UserManager()
 

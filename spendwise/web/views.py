@@ -10,6 +10,7 @@ from spendwise.ledger import queries
 from spendwise.ledger.models import Account
 from spendwise.money import Money
 from spendwise.periods import month_range
+from spendwise.recurring import queries as recurring_queries
 
 
 @household_required
@@ -42,5 +43,6 @@ def dashboard(request: HouseholdRequest) -> HttpResponse:
         "balances": balances,
         "net_worth": queries.net_worth(balances),
         "recent": page.rows,
+        "upcoming": recurring_queries.upcoming(household, today, days=14),
     }
     return render(request, "web/dashboard.html", context)

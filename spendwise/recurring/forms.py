@@ -1,0 +1,241 @@
+"""The schedule form: what a person typed, with accounts and categories of one household only.
+
+An account or category id of another household posted by hand is "Select a valid choice" and
+nothing is written. Amounts are text, parsed exactly in the chosen account's currency.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from babel.numbers import format_decimal
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce, Lower
+
+from spendwise.households.models import Household
+from spendwise.ledger.actions import MAX_AMOUNT_MINOR
+from spendwise.ledger.models import Account, Category, CategoryKind
+from spendwise.money import Money, MoneyError, currency_exponent
+from spendwise.recurring import rules
+from spendwise.recurring.actions import ScheduleInput
+from spendwise.recurring.models import Frequency, Schedule, ScheduleKind
+
+_LETTER = re.compile(r"[^\W\d_]")
+SAME_DAY = ""
+DAY_CHOICES = [
+    (SAME_DAY, "Same day as the start date"),
+    *((str(day), rules.ordinal(day)) for day in range(1, 32)),
+    (str(rules.LAST_DAY), "Last day of the month"),
+]
+
+
+def parse_amount(text: str, currency: str, locale: str) -> Money:
+    """``1,234.50`` (or ``1.234,5`` in Vietnamese) as exact ``currency``; ``ValidationError``
+    with a message for the field otherwise."""
+    if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
+        raise ValidationError(f"“{text}” is not an amount.")
+    try:
+        money = Money.parse(text, currency, locale)
+    except MoneyError as exc:
+        raise ValidationError(str(exc)) from None
+    except ArithmeticError:
+        raise ValidationError(f"“{text}” is not an amount.") from None
+    if money.minor <= 0:
+        raise ValidationError("Enter an amount greater than zero.")
+    if money.minor > MAX_AMOUNT_MINOR:
+        raise ValidationError("That amount is too large.")
+    return money
+
+
+def amount_text(money: Money, locale: str) -> str:
+    """As it would be typed in ``locale``, without grouping: ``1234.50``."""
+    exponent = currency_exponent(money.currency)
+    pattern = "0." + "0" * exponent if exponent else "0"
+    return str(format_decimal(money.to_decimal(), format=pattern, locale=locale))
+
+
+class _GroupedCategories(forms.models.ModelChoiceIterator):
+    """An ``<optgroup>`` per kind, so "Other" (expense) and "Other income" are told apart."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups: dict[str, list[Any]] = {}
+        for category in self.queryset:
+            groups.setdefault(CategoryKind(category.kind).label, []).append(self.choice(category))
+        yield from groups.items()
+
+
+class CategoryField(forms.ModelChoiceField):
+    iterator = _GroupedCategories
+
+
+def _usable(rows: QuerySet[Any], current: Any) -> QuerySet[Any]:
+    """Rows not archived, plus the one already chosen (editing keeps its value)."""
+    keep = Q(archived=False)
+    if current is not None:
+        keep |= Q(pk=current.pk)
+    return rows.filter(keep)
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _amount_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+class ScheduleForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="Rent, Salary, Netflix …")
+    kind = forms.ChoiceField(choices=ScheduleKind.choices)
+    account = forms.ModelChoiceField(
+        queryset=Account.objects.none(), empty_label=None, help_text="For a transfer: from."
+    )
+    to_account = forms.ModelChoiceField(
+        queryset=Account.objects.none(),
+        required=False,
+        label="To account",
+        empty_label="—",
+        help_text="Transfers only.",
+    )
+    amount = forms.CharField(max_length=32, widget=_amount_input())
+    received = forms.CharField(
+        max_length=32,
+        required=False,
+        label="Amount received",
+        widget=_amount_input(),
+        help_text="Transfers between two currencies only: what arrives in the other account.",
+    )
+    category = CategoryField(
+        queryset=Category.objects.none(), required=False, empty_label="No category"
+    )
+    payee = forms.CharField(max_length=100, required=False)
+    note = forms.CharField(max_length=500, required=False)
+    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    interval = forms.IntegerField(
+        min_value=1,
+        max_value=rules.MAX_INTERVAL,
+        initial=1,
+        label="Every",
+        help_text="2 with Weekly is every other week. Weekly repeats on the start date's "
+        "weekday, Yearly on its day and month.",
+    )
+    day_of_month = forms.ChoiceField(
+        choices=DAY_CHOICES,
+        required=False,
+        label="Day of the month",
+        help_text="Monthly only. The 31st falls on the 30th in 30-day months.",
+    )
+    start_date = forms.DateField(widget=_date_input())
+    end_date = forms.DateField(widget=_date_input(), required=False, help_text="Optional.")
+    auto_post = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Post automatically",
+        help_text="Otherwise each date waits on the dashboard for you to confirm or skip.",
+    )
+    active = forms.BooleanField(required=False, initial=True, help_text="Untick to pause.")
+
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        household: Household,
+        locale: str,
+        schedule: Schedule | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if schedule is not None:
+            kwargs.setdefault("initial", {}).update(self._initial(schedule, locale))
+        super().__init__(data, **kwargs)
+        self.locale = locale
+        accounts = Account.objects.filter(household=household)
+        self.fields["account"].queryset = _usable(  # type: ignore[attr-defined]
+            accounts, schedule.account if schedule else None
+        )
+        self.fields["to_account"].queryset = _usable(  # type: ignore[attr-defined]
+            accounts, schedule.to_account if schedule else None
+        )
+        self.fields["category"].queryset = _usable(  # type: ignore[attr-defined]
+            Category.objects.filter(household=household)
+            .select_related("parent")
+            .order_by(  # each top-level category followed by its children
+                "kind",
+                Coalesce(Lower("parent__name"), Lower("name")),
+                F("parent").asc(nulls_first=True),
+                Lower("name"),
+                "id",
+            ),
+            schedule.category if schedule else None,
+        )
+
+    @staticmethod
+    def _initial(schedule: Schedule, locale: str) -> dict[str, Any]:
+        received = schedule.received if schedule.received_amount is not None else None
+        return {
+            "name": schedule.name,
+            "kind": schedule.kind,
+            "account": schedule.account_id,
+            "to_account": schedule.to_account_id,
+            "amount": amount_text(Money(schedule.amount, schedule.account.currency), locale),
+            "received": amount_text(received, locale) if received else "",
+            "category": schedule.category_id,
+            "payee": schedule.payee.name if schedule.payee else "",
+            "note": schedule.note,
+            "frequency": schedule.frequency,
+            "interval": schedule.interval,
+            "day_of_month": "" if schedule.day_of_month is None else str(schedule.day_of_month),
+            "start_date": schedule.start_date,
+            "end_date": schedule.end_date,
+            "auto_post": schedule.auto_post,
+            "active": schedule.active,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        account, to_account = data.get("account"), data.get("to_account")
+        if account is not None and "amount" in data:
+            try:
+                data["money"] = parse_amount(data["amount"], account.currency, self.locale)
+            except ValidationError as exc:
+                self.add_error("amount", exc)
+        data["received_money"] = None
+        if data.get("received") and to_account is not None:
+            try:
+                data["received_money"] = parse_amount(
+                    data["received"], to_account.currency, self.locale
+                )
+            except ValidationError as exc:
+                self.add_error("received", exc)
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must not be before the start date.")
+        return data
+
+    def schedule_input(self) -> ScheduleInput:
+        data = self.cleaned_data
+        is_transfer = data["kind"] == ScheduleKind.TRANSFER
+        day = data.get("day_of_month") or SAME_DAY
+        return ScheduleInput(
+            name=data["name"],
+            kind=data["kind"],
+            account=data["account"],
+            amount=data["money"],
+            frequency=data["frequency"],
+            start_date=data["start_date"],
+            interval=data["interval"],
+            day_of_month=None if day == SAME_DAY else int(day),
+            end_date=data.get("end_date"),
+            to_account=data.get("to_account") if is_transfer else None,
+            received=data["received_money"] if is_transfer else None,
+            category=None if is_transfer else data.get("category"),
+            payee_name="" if is_transfer else data.get("payee", ""),
+            note=data.get("note", ""),
+            auto_post=data["auto_post"],
+            active=data["active"],
+        )

@@ -1,0 +1,177 @@
+"""Pages of recurring transactions: parse, load through a household-scoped helper (another
+household's schedule is a 404), check the role (a viewer gets a 403), call one action, render.
+"""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from spendwise.errors import DomainError, PermissionDenied
+from spendwise.households.decorators import HouseholdRequest, household_required
+from spendwise.recurring import actions, queries
+from spendwise.recurring.forms import ScheduleForm
+from spendwise.recurring.models import Occurrence, Schedule
+
+UPCOMING_TEMPLATE = "recurring/upcoming.html"
+
+
+def _forbidden(request: HouseholdRequest) -> HttpResponse:
+    return render(
+        request,
+        "recurring/forbidden.html",
+        {"message": PermissionDenied().message},
+        status=403,
+    )
+
+
+def _add_error(form: ScheduleForm, exc: DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _form_page(
+    request: HouseholdRequest, form: ScheduleForm, schedule: Schedule | None = None
+) -> HttpResponse:
+    status = 400 if form.is_bound else 200  # a bound form shown again is a refused one
+    return render(
+        request,
+        "recurring/schedule_form.html",
+        {"form": form, "schedule": schedule},
+        status=status,
+    )
+
+
+@household_required
+@require_GET
+def schedule_list(request: HouseholdRequest) -> HttpResponse:
+    today = request.user.today()
+    return render(
+        request,
+        "recurring/schedules.html",
+        {
+            "schedules": queries.schedules_for(request.household),
+            "upcoming": queries.upcoming(request.household, today),
+            "today": today,
+        },
+    )
+
+
+@household_required
+@require_http_methods(["GET", "POST"])
+def schedule_create(request: HouseholdRequest) -> HttpResponse:
+    if not request.membership.can_write:
+        return _forbidden(request)
+    form = ScheduleForm(
+        request.POST or None,
+        household=request.household,
+        locale=request.user.locale,
+        initial={"start_date": request.user.today()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule = actions.schedule_create(actor=request.membership, data=form.schedule_input())
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, f"“{schedule.name}” is scheduled.")
+            return redirect("recurring:schedules")
+    return _form_page(request, form)
+
+
+@household_required
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
+    schedule = queries.get_schedule(request.household, pk)
+    if not request.membership.can_write:
+        return _forbidden(request)
+    form = ScheduleForm(
+        request.POST or None,
+        household=request.household,
+        locale=request.user.locale,
+        schedule=schedule,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.schedule_update(
+                actor=request.membership,
+                schedule=schedule,
+                data=form.schedule_input(),
+                today=request.user.today(),
+            )
+        except DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, f"“{schedule.name}” is saved.")
+            return redirect("recurring:schedules")
+    return _form_page(request, form, schedule)
+
+
+@household_required
+def schedule_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
+    schedule = queries.get_schedule(request.household, pk)  # a 404 before a 405
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.membership.can_write:
+        return _forbidden(request)
+    actions.schedule_delete(actor=request.membership, schedule=schedule)
+    messages.success(request, f"“{schedule.name}” is deleted. The transactions it posted are kept.")
+    return redirect("recurring:schedules")
+
+
+def _day(request: HouseholdRequest, occurrence: Occurrence) -> str:
+    return str(format_date(occurrence.date, format="medium", locale=request.user.locale))
+
+
+def _decide(request: HouseholdRequest, pk: int, *, confirm: bool) -> HttpResponse:
+    """Confirm or skip a pending occurrence; HTMX gets the refreshed upcoming table back."""
+    occurrence = queries.get_occurrence(request.household, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.membership.can_write:
+        return _forbidden(request)
+    name = occurrence.schedule.name
+    level, notice = messages.SUCCESS, ""
+    try:
+        if confirm:
+            done: Occurrence = actions.occurrence_confirm(
+                actor=request.membership, occurrence=occurrence
+            )
+            notice = f"“{name}” of {_day(request, done)} is posted."
+        else:
+            done = actions.occurrence_skip(actor=request.membership, occurrence=occurrence)
+            notice = f"“{name}” of {_day(request, done)} is skipped."
+    except DomainError as exc:
+        level, notice = messages.ERROR, exc.message
+
+    next_url = request.POST.get("next", "")
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            UPCOMING_TEMPLATE,
+            {
+                "upcoming": queries.upcoming(request.household, request.user.today()),
+                "notice": notice,
+                "notice_level": "error" if level == messages.ERROR else "success",
+                "next_url": next_url,
+            },
+        )
+    messages.add_message(request, level, notice)
+    safe = url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return redirect(next_url if next_url and safe else reverse("recurring:schedules"))
+
+
+@household_required
+def occurrence_confirm(request: HouseholdRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, confirm=True)
+
+
+@household_required
+def occurrence_skip(request: HouseholdRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, confirm=False)
