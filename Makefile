@@ -18,7 +18,7 @@ PORT ?= 8000
 DEBUG ?= true
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint fmt lock clean
+.PHONY: help venv assets run test lint fmt lock clean bench
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -50,6 +50,9 @@ run: venv assets  ## run the app on http://127.0.0.1:$PORT with demo data (SQLit
 test: venv assets  ## run the whole test suite on a temporary PostgreSQL (CI=true: no skips)
 	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv assets  ## page latency at 10k/100k/1M transactions vs the raw-SQL floor (BENCH_SIZES=…)
+	$(PY) -m spendwise.testing.postgres -- $(PY) bench/run.py
 
 lint: venv  ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .
