@@ -127,7 +127,7 @@ def generate(email: str, rows: int, *, end: date, seed: int = 7) -> Generated:
     inserted = time.perf_counter() - began
     with connection.cursor() as cursor:  # tag about 5 % of expenses
         cursor.execute(
-            f"INSERT INTO {table}_tags (transaction_id, tag_id) "  # noqa: S608 - our tables
+            f"INSERT INTO {table}_tags (transaction_id, tag_id) "
             f"SELECT id, %s FROM {table} WHERE household_id = %s AND kind = 'expense' "
             "AND id %% 20 = 0",
             [tags[0].pk, household.pk],

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from spendwise.households.models import Household
@@ -56,10 +56,9 @@ class Account(models.Model):
 
     def balance(self, on: date | None = None) -> Money:
         """The balance at the end of ``on`` (or including every transaction when None)."""
-        rows = DailyTotal.objects.filter(account=self)
-        if on is not None:
-            rows = rows.filter(day__lte=on)
-        total = rows.aggregate(total=Sum("total"))["total"] or 0
+        from spendwise.ledger.rollup import account_totals  # the rollup imports this module
+
+        total = account_totals(self.household_id, on=on, account_ids=[self.pk]).get(self.pk, 0)
         return Money(self.opening_balance + total, self.currency)
 
 
@@ -227,18 +226,17 @@ class Transaction(models.Model):
 
 
 class DailyTotal(models.Model):
-    """Per household, day, account, category and kind: the sum and count of transactions.
+    """Per household, day, category, kind and currency: the sum and count of transactions.
 
-    Kept exact inside the same database transaction as every ledger write
-    (``spendwise.ledger.rollup``), so dashboards, budgets and reports read days × categories
-    rows instead of every transaction. ``category_key`` is the category id, 0 for none (a
-    plain integer so that the unique key has no NULL in it and upserts work on SQLite and
-    PostgreSQL alike). ``rollup.rebuild`` recomputes it from the transactions.
+    With ``AccountMonth`` this is the rollup that every ledger write keeps exact inside its own
+    database transaction (``spendwise.ledger.rollup``), so dashboards, budgets and reports read
+    days × categories rows instead of every transaction. ``category_key`` is the category id,
+    0 for none (a plain integer, so that the unique key has no NULL and the same upsert works on
+    SQLite and PostgreSQL). ``rollup.rebuild`` recomputes both tables from the transactions.
     """
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     category_key = models.BigIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=TransactionKind.choices)
     currency = models.CharField(max_length=3)
@@ -248,10 +246,29 @@ class DailyTotal(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "day", "account", "category_key", "kind"],
+                fields=["household", "day", "category_key", "kind", "currency"],
                 name="dailytotal_unique_key",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.account_id}/{self.category_key} {self.kind}: {self.total}"
+        return f"{self.day} {self.category_key} {self.kind}: {self.total} {self.currency}"
+
+
+class AccountMonth(models.Model):
+    """Per account and calendar month (``month`` is its first day): the sum and count of the
+    account's transactions. Balances add at most one row per month instead of every row."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    total = models.BigIntegerField(default=0, help_text="signed minor units of the account")
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "month"], name="accountmonth_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} {self.month:%Y-%m}: {self.total}"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spendwise.ledger import actions, rollup
-from spendwise.ledger.models import DailyTotal, Transaction
+from spendwise.ledger.models import AccountMonth, DailyTotal, Transaction
 from spendwise.money import Money
 from spendwise.testing.factories import category, make_account, make_entry, make_member
 
@@ -83,6 +83,7 @@ def test_the_rollup_matches_the_transactions_after_any_writes(ops):
                 actions.transaction_delete(actor=member, row=every[minor % len(every)])
     assert rollup.differences(member.household.pk) == []
     assert not DailyTotal.objects.filter(household=member.household, count=0).exists()
+    assert not AccountMonth.objects.filter(household=member.household, count=0).exists()
 
 
 def test_rebuild_recomputes_the_rollup_after_bulk_inserts(owner):
@@ -105,3 +106,17 @@ def test_rebuild_recomputes_the_rollup_after_bulk_inserts(owner):
     rollup.rebuild(owner.household.pk)
     assert rollup.differences(owner.household.pk) == []
     assert DailyTotal.objects.filter(household=owner.household).count() == 11
+
+
+def test_the_rebuild_command_finds_and_repairs_a_broken_rollup(owner, capsys):
+    from django.core.management import CommandError, call_command
+
+    account = make_account(owner, "Checking")
+    make_entry(owner, account, 500, category_name="Coffee")
+    DailyTotal.objects.filter(household=owner.household).update(total=1)
+    with pytest.raises(CommandError, match="1 household"):
+        call_command("rebuild_rollup", "--check")
+    call_command("rebuild_rollup", "--household", str(owner.household.pk))
+    call_command("rebuild_rollup", "--check")
+    assert "matches the transactions" in capsys.readouterr().out
+    assert account.balance().minor == -500
