@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
+from babel import Locale
 from babel.numbers import (
     NumberFormatError,
     format_currency,
@@ -34,6 +35,13 @@ def check_currency(code: str) -> str:
     if not isinstance(code, str) or code.upper() not in known_currencies():
         raise MoneyError(f"“{code}” is not an ISO 4217 currency code.")
     return code.upper()
+
+
+@lru_cache(maxsize=64)
+def babel_locale(code: str) -> Locale:
+    """``code`` (``en``, ``vi``) parsed once: Babel parses a code given as text several times
+    per formatted amount, which costs more than the formatting."""
+    return Locale.parse(code)
 
 
 @cache
@@ -107,7 +115,7 @@ class Money:
 
     def format(self, locale: str = "en") -> str:
         """For display in the person's locale: ``$1,234.56``, ``1.234.567 ₫``."""
-        return str(format_currency(self.to_decimal(), self.currency, locale=locale))
+        return str(format_currency(self.to_decimal(), self.currency, locale=babel_locale(locale)))
 
     # --- arithmetic ------------------------------------------------------------------------
     def _same(self, other: object) -> Money:

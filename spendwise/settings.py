@@ -91,6 +91,9 @@ TEMPLATES = [
     }
 ]
 
+# Django's form templates, except <select>, which is rendered in Python (much faster).
+FORM_RENDERER = "spendwise.web.widgets.FormRenderer"
+
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {
     "default": dj_database_url.parse(

@@ -9,19 +9,15 @@ from django.db import transaction
 
 from spendwise.budgets import arithmetic
 from spendwise.budgets.models import Budget, BudgetAmount
-from spendwise.errors import DomainError, PermissionDenied
+from spendwise.errors import DomainError
 from spendwise.households.models import Membership
+from spendwise.ledger.actions import check_can_write
 from spendwise.ledger.models import Category, CategoryKind
 from spendwise.money import Money
 from spendwise.periods import add_months
 
 # The ledger refuses larger amounts too: they are typing mistakes and overflow sums.
 MAX_BUDGET_MINOR = 10**15
-
-
-def check_can_write(actor: Membership) -> None:
-    if not actor.can_write:
-        raise PermissionDenied()
 
 
 def _check_category(actor: Membership, category: Category | None) -> None:

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from typing import Any, cast
 
-from babel.numbers import format_decimal
 from django import forms
 
 from spendwise.budgets import arithmetic
@@ -20,11 +19,11 @@ from spendwise.budgets.models import Budget
 from spendwise.budgets.queries import budget_categories
 from spendwise.households.models import Household
 from spendwise.ledger.models import Category
-from spendwise.money import Money, MoneyError, currency_exponent
+from spendwise.money import Money
+from spendwise.web.forms import AMOUNT_MAX_LENGTH, amount_input, parse_amount
 
 REPEAT_EVERY_MONTH = "repeat"
 THIS_MONTH_ONLY = "once"
-_LETTER = re.compile(r"[^\W\d_]")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -37,13 +36,6 @@ def parse_month(text: str | None) -> date | None:
     if not (1900 <= year <= 2999 and 1 <= month <= 12):
         return None
     return date(year, month, 1)
-
-
-def amount_text(money: Money, locale: str) -> str:
-    """The amount as it would be typed in ``locale``, without grouping."""
-    exponent = currency_exponent(money.currency)
-    pattern = "0." + "0" * exponent if exponent else "0"
-    return str(format_decimal(money.to_decimal(), format=pattern, locale=locale))
 
 
 class BudgetCategoryField(forms.ModelChoiceField):
@@ -59,10 +51,7 @@ class BudgetForm(forms.Form):
         empty_label="Overall (all expenses)",
         help_text="A parent category's budget covers its subcategories too.",
     )
-    amount = forms.CharField(
-        max_length=32,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    amount = forms.CharField(max_length=AMOUNT_MAX_LENGTH, widget=amount_input())
     scope = forms.ChoiceField(
         label="Applies to",
         choices=[
@@ -107,20 +96,13 @@ class BudgetForm(forms.Form):
         self.fields["amount"].label = f"Amount ({self.currency})"
 
     def clean_amount(self) -> Money:
-        text = self.cleaned_data["amount"]
-        if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
-            raise forms.ValidationError(f"“{text}” is not an amount.")
-        try:
-            money = Money.parse(text, self.currency, self.locale)
-        except MoneyError as exc:
-            raise forms.ValidationError(str(exc)) from None
-        except ArithmeticError:
-            raise forms.ValidationError(f"“{text}” is not an amount.") from None
-        if money.minor < 0:
-            raise forms.ValidationError("Enter an amount of zero or more.")
-        if money.minor > MAX_BUDGET_MINOR:
-            raise forms.ValidationError("That amount is too large.")
-        return money
+        return parse_amount(
+            self.cleaned_data["amount"],
+            self.currency,
+            self.locale,
+            sign="zero_or_more",
+            max_minor=MAX_BUDGET_MINOR,
+        )
 
     def clean_thresholds(self) -> tuple[int, ...]:
         try:

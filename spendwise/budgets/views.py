@@ -12,25 +12,21 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.budgets import actions, arithmetic, queries
-from spendwise.budgets.forms import THIS_MONTH_ONLY, BudgetForm, amount_text, parse_month
+from spendwise.budgets.forms import THIS_MONTH_ONLY, BudgetForm, parse_month
 from spendwise.budgets.models import Budget
 from spendwise.errors import DomainError
 from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.money import Money
 from spendwise.periods import add_months
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
+from spendwise.web.forms import amount_text, posted, submit
+from spendwise.web.responses import is_htmx, refused
 
 
 def _label(request: HouseholdRequest, text: str | None) -> date:
@@ -42,13 +38,8 @@ def _index_url(label: date) -> str:
     return f"{reverse('budgets:index')}?month={label:%Y-%m}"
 
 
-def _refused(request: HouseholdRequest, exc: DomainError, back_url: str) -> HttpResponse:
-    return render(
-        request,
-        "budgets/refused.html",
-        {"message": exc.message, "back_url": back_url},
-        status=exc.status,
-    )
+def _refused(request: HouseholdRequest, exc: DomainError, label: date) -> HttpResponse:
+    return refused(request, exc, back_url=_index_url(label), back_label="Back to budgets")
 
 
 @household_required
@@ -77,21 +68,19 @@ def index(request: HouseholdRequest) -> HttpResponse:
         "home_currency": user.home_currency,
         "other_currencies": queries.other_currencies_spent(household, period, user.home_currency),
     }
-    template = "budgets/budget_month.html" if _is_htmx(request) else "budgets/index.html"
+    template = "budgets/budget_month.html" if is_htmx(request) else "budgets/index.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
-def _save(
+def _save_or_show(
     request: HouseholdRequest, form: BudgetForm, label: date, budget: Budget | None
-) -> tuple[Budget | None, int]:
-    """Validate and call the action: (the budget, 200) or (None, the status to answer)."""
-    if not form.is_valid():
-        return None, 400
-    data = form.cleaned_data
-    try:
-        saved = actions.budget_set(
+) -> HttpResponse:
+    """Save a posted form and go back to the month, or show the form (with its errors)."""
+    saved, status = submit(
+        form,
+        lambda data: actions.budget_set(
             actor=request.membership,
             category=budget.category if budget else data["category"],
             month=label,
@@ -99,20 +88,11 @@ def _save(
             repeats=form.repeats,
             rollover=data["rollover"],
             thresholds=data["thresholds"],
-        )
-    except DomainError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        return None, exc.status
-    return saved, 200
-
-
-def _form_page(
-    request: HouseholdRequest,
-    form: BudgetForm,
-    label: date,
-    budget: Budget | None,
-    status: int = 200,
-) -> HttpResponse:
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"Budget for {saved.name} saved.")
+        return redirect(_index_url(label))
     context = {
         "form": form,
         "budget": budget,
@@ -132,20 +112,14 @@ def set_budget(request: HouseholdRequest) -> HttpResponse:
     try:
         actions.check_can_write(request.membership)
     except DomainError as exc:
-        return _refused(request, exc, _index_url(label))
+        return _refused(request, exc, label)
     form = BudgetForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         household=request.household,
         currency=request.user.home_currency,
         locale=request.user.locale,
     )
-    if request.method == "POST":
-        saved, status = _save(request, form, label, None)
-        if saved is not None:
-            messages.success(request, f"Budget for {saved.name} saved.")
-            return redirect(_index_url(label))
-        return _form_page(request, form, label, None, status)
-    return _form_page(request, form, label, None)
+    return _save_or_show(request, form, label, None)
 
 
 @household_required
@@ -157,7 +131,7 @@ def edit_budget(request: HouseholdRequest, pk: int) -> HttpResponse:
     try:
         actions.check_can_write(request.membership)
     except DomainError as exc:
-        return _refused(request, exc, _index_url(label))
+        return _refused(request, exc, label)
     applied = arithmetic.amount_for([row.as_row() for row in budget.amounts.all()], label)
     initial: dict[str, Any] = {
         "category": budget.category_id,
@@ -169,20 +143,14 @@ def edit_budget(request: HouseholdRequest, pk: int) -> HttpResponse:
         if not applied.repeats:
             initial["scope"] = THIS_MONTH_ONLY
     form = BudgetForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         household=request.household,
         currency=request.user.home_currency,
         locale=request.user.locale,
         budget=budget,
         initial=initial,
     )
-    if request.method == "POST":
-        saved, status = _save(request, form, label, budget)
-        if saved is not None:
-            messages.success(request, f"Budget for {saved.name} saved.")
-            return redirect(_index_url(label))
-        return _form_page(request, form, label, budget, status)
-    return _form_page(request, form, label, budget)
+    return _save_or_show(request, form, label, budget)
 
 
 @household_required
@@ -194,7 +162,7 @@ def delete_budget(request: HouseholdRequest, pk: int) -> HttpResponse:
     try:
         actions.budget_delete(actor=request.membership, budget=budget)
     except DomainError as exc:
-        return _refused(request, exc, _index_url(label))
+        return _refused(request, exc, label)
     messages.success(request, f"Budget for {name} deleted.")
     return redirect(_index_url(label))
 
@@ -207,7 +175,7 @@ def copy_last_month(request: HouseholdRequest) -> HttpResponse:
     try:
         copied = actions.budget_copy_last_month(actor=request.membership, month=label)
     except DomainError as exc:
-        return _refused(request, exc, _index_url(label))
+        return _refused(request, exc, label)
     previous = queries.month_name(add_months(label, -1), request.user.locale)
     if copied:
         plural = "budget" if copied == 1 else "budgets"

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from spendwise.households.decorators import HouseholdRequest, household_required
@@ -25,15 +24,12 @@ from spendwise.identity.forms import (
     SignUpForm,
 )
 from spendwise.identity.providers import IdentityError, get_provider
+from spendwise.web.forms import show_refusal
+from spendwise.web.responses import safe_next_url
 
 
 def _with_email(url_name: str, email: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'email': email})}"
-
-
-def _add_error(form: object, exc: IdentityError) -> None:
-    field = exc.field if exc.field in getattr(form, "fields", {}) else None
-    form.add_error(field, exc.message)  # type: ignore[attr-defined]
 
 
 @require_http_methods(["GET", "POST"])
@@ -46,7 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             get_provider().sign_up(request, email=email, password=form.cleaned_data["password"])
         except IdentityError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, f"We sent a 6-digit code to {email}. Enter it below.")
             return redirect(_with_email("identity:confirm", email))
@@ -61,7 +57,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         try:
             get_provider().confirm_sign_up(request, email=email, code=form.cleaned_data["code"])
         except IdentityError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Your e-mail is confirmed. Sign in to start.")
             return redirect(_with_email("identity:sign_in", email))
@@ -100,12 +96,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             if exc.code == "unconfirmed":
                 messages.error(request, exc.message)
                 return redirect(_with_email("identity:confirm", email))
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
-            safe = url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            )
-            return redirect(next_url if next_url and safe else "web:dashboard")
+            return redirect(safe_next_url(request, next_url, reverse("web:dashboard")))
     return render(request, "identity/sign_in.html", {"form": form, "next": next_url})
 
 
@@ -124,7 +117,7 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
         try:
             get_provider().forgot_password(request, email=email)
         except IdentityError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request, f"If {email} has an account, we sent it a code to reset the password."
@@ -146,7 +139,7 @@ def reset_password(request: HttpRequest) -> HttpResponse:
                 new_password=form.cleaned_data["password"],
             )
         except IdentityError as exc:
-            _add_error(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, "Your password is changed. Sign in with the new one.")
             return redirect(_with_email("identity:sign_in", email))

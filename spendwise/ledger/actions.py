@@ -38,12 +38,41 @@ def _check_size(minor: int, field: str) -> None:
         raise DomainError("That amount is too large.", field=field)
 
 
+def check_amount(amount: Money, account: Account, field: str = "amount") -> None:
+    """``amount`` is positive, in ``account``'s currency and not beyond ``MAX_AMOUNT_MINOR``."""
+    if amount.currency != account.currency:
+        raise DomainError(
+            f"The amount must be in the account's currency ({account.currency}).", field=field
+        )
+    if amount.minor <= 0:
+        raise DomainError("Enter an amount greater than zero.", field=field)
+    _check_size(amount.minor, field)
+
+
+def check_received(amount: Money, received: Money | None, destination: Account) -> Money:
+    """What arrives in ``destination`` when ``amount`` leaves a transfer's source: ``amount``
+    itself between accounts of one currency, else ``received``, which is then required."""
+    if amount.currency == destination.currency:
+        if received is not None and received != amount:
+            raise DomainError(
+                "Both accounts use the same currency, so the amounts must match.",
+                field="received",
+            )
+        return amount
+    if received is None:
+        raise DomainError(f"Enter the amount received in {destination.currency}.", field="received")
+    if received.currency != destination.currency or received.minor <= 0:
+        raise DomainError("Enter a received amount greater than zero.", field="received")
+    _check_size(received.minor, "received")
+    return received
+
+
 def check_can_write(actor: Membership) -> None:
     if not actor.can_write:
         raise PermissionDenied()
 
 
-def _same_household(actor: Membership, *objects: object) -> None:
+def check_same_household(actor: Membership, *objects: object) -> None:
     """Defence in depth: forms and loaders already scope; this refuses anything that slipped."""
     for obj in objects:
         if (
@@ -83,7 +112,7 @@ def account_update(
 ) -> Account:
     """The currency is fixed once an account exists: its rows are in that currency."""
     check_can_write(actor)
-    _same_household(actor, account)
+    check_same_household(actor, account)
     _check_size(opening_balance, "opening_balance")
     account.name, account.kind = name.strip(), kind
     account.opening_balance, account.archived = opening_balance, archived
@@ -97,7 +126,7 @@ def account_update(
 
 def account_delete(*, actor: Membership, account: Account) -> None:
     check_can_write(actor)
-    _same_household(actor, account)
+    check_same_household(actor, account)
     if account.transactions.exists():
         raise DomainError(
             "This account has transactions. Archive it instead, or delete its transactions first.",
@@ -142,7 +171,7 @@ def category_create(
     colour: str = "#64748b",
 ) -> Category:
     check_can_write(actor)
-    _same_household(actor, parent)
+    check_same_household(actor, parent)
     _check_parent(kind, parent)
     try:
         with transaction.atomic():
@@ -167,7 +196,7 @@ def category_update(
     archived: bool,
 ) -> Category:
     check_can_write(actor)
-    _same_household(actor, category, parent)
+    check_same_household(actor, category, parent)
     _check_parent(category.kind, parent, category)
     category.name, category.parent, category.colour = name.strip(), parent, colour
     category.archived = archived
@@ -240,7 +269,7 @@ def payee_update(
     *, actor: Membership, payee: Payee, name: str, default_category: Category | None
 ) -> Payee:
     check_can_write(actor)
-    _same_household(actor, payee, default_category)
+    check_same_household(actor, payee, default_category)
     name = " ".join(name.split())
     if not name:
         raise DomainError("Enter a name.", field="name")
@@ -264,10 +293,21 @@ def parse_tag_names(text: str) -> list[str]:
 
 
 def tags_for_names(household: Household, names: Iterable[str]) -> list[Tag]:
-    tags = []
+    """The household's tags with these names (any case), in order, creating the new ones.
+    One query finds those that exist, however many names there are."""
+    names = list(names)
+    existing: dict[str, Tag] = {
+        tag.key: tag
+        for tag in Tag.objects.annotate(key=Lower("name")).filter(
+            household=household, key__in=[name.lower() for name in names]
+        )
+    }
+    tags: list[Tag] = []
     for name in names:
-        tag = Tag.objects.filter(household=household, name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(household=household, name=name))
+        tag = existing.get(name.lower())
+        if tag is None:
+            tag = existing[name.lower()] = Tag.objects.create(household=household, name=name)
+        tags.append(tag)
     return tags
 
 
@@ -287,17 +327,10 @@ class EntryInput:
 
 
 def _check_entry(actor: Membership, entry: EntryInput) -> None:
-    _same_household(actor, entry.account, entry.category)
+    check_same_household(actor, entry.account, entry.category)
     if entry.kind not in (TransactionKind.EXPENSE, TransactionKind.INCOME):
         raise DomainError("Choose expense or income.", field="kind")
-    if entry.amount.currency != entry.account.currency:
-        raise DomainError(
-            f"The amount must be in the account's currency ({entry.account.currency}).",
-            field="amount",
-        )
-    if entry.amount.minor <= 0:
-        raise DomainError("Enter an amount greater than zero.", field="amount")
-    _check_size(entry.amount.minor, "amount")
+    check_amount(entry.amount, entry.account)
     if entry.category is not None and entry.category.kind != entry.kind:
         raise DomainError(
             f"“{entry.category}” is an {entry.category.kind} category.", field="category"
@@ -338,7 +371,7 @@ def transaction_create(*, actor: Membership, entry: EntryInput) -> Transaction:
 
 def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput) -> Transaction:
     check_can_write(actor)
-    _same_household(actor, row)
+    check_same_household(actor, row)
     if row.is_transfer:
         raise DomainError("Edit a transfer as a transfer.", code="conflict")
     _check_entry(actor, entry)
@@ -360,7 +393,7 @@ def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput
 def transaction_delete(*, actor: Membership, row: Transaction) -> None:
     """Deleting either leg of a transfer deletes the whole transfer."""
     check_can_write(actor)
-    _same_household(actor, row)
+    check_same_household(actor, row)
     with transaction.atomic():
         if row.transfer_id is not None:
             legs = list(Transaction.objects.filter(transfer_id=row.transfer_id))
@@ -384,7 +417,7 @@ class TransferInput:
 
 def _check_transfer(actor: Membership, data: TransferInput) -> Money:
     """Validate and return the amount that arrives in the destination account."""
-    _same_household(actor, data.source, data.destination)
+    check_same_household(actor, data.source, data.destination)
     if data.source.pk == data.destination.pk:
         raise DomainError("Choose two different accounts.", field="destination")
     if data.source.archived or data.destination.archived:
@@ -393,22 +426,7 @@ def _check_transfer(actor: Membership, data: TransferInput) -> Money:
     if data.amount.currency != data.source.currency or data.amount.minor <= 0:
         raise DomainError("Enter an amount greater than zero.", field="amount")
     _check_size(data.amount.minor, "amount")
-    received = data.received
-    if data.source.currency == data.destination.currency:
-        if received is not None and received != data.amount:
-            raise DomainError(
-                "Both accounts use the same currency, so the amounts must match.",
-                field="received",
-            )
-        return data.amount
-    if received is None:
-        raise DomainError(
-            f"Enter the amount received in {data.destination.currency}.", field="received"
-        )
-    if received.currency != data.destination.currency or received.minor <= 0:
-        raise DomainError("Enter a received amount greater than zero.", field="received")
-    _check_size(received.minor, "received")
-    return received
+    return check_received(data.amount, data.received, data.destination)
 
 
 def transfer_create(*, actor: Membership, data: TransferInput) -> Transfer:
@@ -443,7 +461,7 @@ def transfer_create(*, actor: Membership, data: TransferInput) -> Transfer:
 def transfer_update(*, actor: Membership, transfer: Transfer, data: TransferInput) -> Transfer:
     """Both legs change together, or neither does."""
     check_can_write(actor)
-    _same_household(actor, transfer)
+    check_same_household(actor, transfer)
     received = _check_transfer(actor, data)
     with transaction.atomic():
         outgoing, incoming = transfer.legs()

@@ -7,12 +7,10 @@ Amounts are typed as text and parsed exactly in the account's currency and the p
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -20,7 +18,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
 
 from spendwise.households.models import Household
-from spendwise.ledger.actions import MAX_AMOUNT_MINOR, EntryInput, TransferInput, parse_tag_names
+from spendwise.ledger.actions import EntryInput, TransferInput, parse_tag_names
 from spendwise.ledger.models import (
     Account,
     AccountKind,
@@ -33,44 +31,15 @@ from spendwise.ledger.models import (
     Transfer,
 )
 from spendwise.ledger.queries import TransactionFilters
-from spendwise.money import Money, MoneyError, check_currency, currency_exponent
-
-AMOUNT_MAX_LENGTH = 32
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def parse_amount(text: str, currency: str, locale: str) -> Money:
-    """What a person typed (``1,234.50``; ``1.234,5`` in Vietnamese) as exact ``currency``.
-
-    Raises ``ValidationError`` with a message to show next to the field.
-    """
-    if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
-        raise ValidationError(f"“{text}” is not an amount.")
-    try:
-        money = Money.parse(text, currency, locale)
-    except MoneyError as exc:
-        raise ValidationError(str(exc)) from None
-    except ArithmeticError:  # an exponent beyond what Decimal holds
-        raise ValidationError(f"“{text}” is not an amount.") from None
-    if abs(money.minor) > MAX_AMOUNT_MINOR:
-        raise ValidationError("That amount is too large.")
-    return money
-
-
-def amount_text(money: Money, locale: str) -> str:
-    """The amount as it would be typed in ``locale``, without grouping: ``1234.50``/``1234,50``."""
-    exponent = currency_exponent(money.currency)
-    pattern = "0." + "0" * exponent if exponent else "0"
-    return str(format_decimal(money.to_decimal(), format=pattern, locale=locale))
-
-
-def amount_input(**attrs: str) -> forms.TextInput:
-    """A text box for an amount (text, so that the locale's separators are accepted)."""
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs})
-
-
-def date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from spendwise.money import Money, MoneyError, check_currency
+from spendwise.web.forms import (
+    AMOUNT_MAX_LENGTH,
+    amount_input,
+    amount_text,
+    cleaned_amount,
+    date_input,
+    parse_amount,
+)
 
 
 # --- category choices grouped by kind --------------------------------------------------------
@@ -116,7 +85,7 @@ class AccountChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.currency}){' (archived)' if obj.archived else ''}"
 
 
-def _usable(rows: QuerySet[Any], current: Any) -> QuerySet[Any]:
+def active_or_current(rows: QuerySet[Any], current: Any) -> QuerySet[Any]:
     """Rows that are not archived, plus the one already chosen (editing keeps its value)."""
     keep = Q(archived=False)
     if current is not None:
@@ -177,8 +146,8 @@ class EntryForm(forms.Form):
         super().__init__(data, **kwargs)
         self.household, self.locale = household, locale
         accounts = Account.objects.filter(household=household)
-        self.fields["account"].queryset = _usable(accounts, row.account if row else None)  # type: ignore[attr-defined]
-        self.fields["category"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["account"].queryset = active_or_current(accounts, row.account if row else None)  # type: ignore[attr-defined]
+        self.fields["category"].queryset = active_or_current(  # type: ignore[attr-defined]
             categories_in_tree_order(household), row.category if row else None
         )
 
@@ -194,10 +163,7 @@ class EntryForm(forms.Form):
         data = super().clean() or {}
         account = data.get("account")
         if account is not None and "amount" in data:
-            try:
-                data["money"] = parse_amount(data["amount"], account.currency, self.locale)
-            except ValidationError as exc:
-                self.add_error("amount", exc)
+            data["money"] = cleaned_amount(self, "amount", account.currency, self.locale)
         return data
 
     def entry(self) -> EntryInput:
@@ -262,10 +228,10 @@ class TransferForm(forms.Form):
         super().__init__(data, **kwargs)
         self.locale = locale
         accounts = Account.objects.filter(household=household)
-        self.fields["source"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["source"].queryset = active_or_current(  # type: ignore[attr-defined]
             accounts, outgoing.account if outgoing else None
         )
-        self.fields["destination"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["destination"].queryset = active_or_current(  # type: ignore[attr-defined]
             accounts, incoming.account if incoming else None
         )
 
@@ -273,18 +239,12 @@ class TransferForm(forms.Form):
         data = super().clean() or {}
         source, destination = data.get("source"), data.get("destination")
         if source is not None and "amount" in data:
-            try:
-                data["money"] = parse_amount(data["amount"], source.currency, self.locale)
-            except ValidationError as exc:
-                self.add_error("amount", exc)
+            data["money"] = cleaned_amount(self, "amount", source.currency, self.locale)
         data["received_money"] = None
         if destination is not None and data.get("received"):
-            try:
-                data["received_money"] = parse_amount(
-                    data["received"], destination.currency, self.locale
-                )
-            except ValidationError as exc:
-                self.add_error("received", exc)
+            data["received_money"] = cleaned_amount(
+                self, "received", destination.currency, self.locale
+            )
         return data
 
     def transfer_input(self) -> TransferInput:
@@ -353,12 +313,8 @@ class AccountForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         currency = data.get("currency")
-        text = (data.get("opening_balance") or "").strip()
-        if currency and "opening_balance" in data:
-            try:
-                data["opening"] = parse_amount(text, currency, self.locale) if text else None
-            except ValidationError as exc:
-                self.add_error("opening_balance", exc)
+        if currency and (data.get("opening_balance") or "").strip():
+            data["opening"] = cleaned_amount(self, "opening_balance", currency, self.locale)
         return data
 
     @property
@@ -441,7 +397,7 @@ class PayeeForm(forms.Form):
             {"name": payee.name, "default_category": payee.default_category_id}
         )
         super().__init__(data, **kwargs)
-        self.fields["default_category"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["default_category"].queryset = active_or_current(  # type: ignore[attr-defined]
             categories_in_tree_order(household), payee.default_category
         )
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from spendwise.households.models import Household
+from spendwise.ledger import rollup
 from spendwise.ledger.models import (
     Account,
     Category,
@@ -70,17 +71,10 @@ class AccountBalance:
 def account_balances(
     household: Household, *, on: date | None = None, include_archived: bool = False
 ) -> list[AccountBalance]:
-    """Every account with its balance at the end of ``on`` (default: everything), summed
-    from the daily rollup: one query whose cost grows with days, not transactions."""
+    """Every account with its balance at the end of ``on`` (default: everything), from the
+    rollup: at most one row per account and month, never every transaction."""
     accounts = list(accounts_for(household, include_archived=include_archived))
-    rows = DailyTotal.objects.filter(household=household)
-    if on is not None:
-        rows = rows.filter(day__lte=on)
-    totals = dict(
-        rows.values_list("account_id")
-        .annotate(total=Sum("total"))
-        .values_list("account_id", "total")
-    )
+    totals = rollup.account_totals(household.pk, on=on)
     return [
         AccountBalance(a, Money(a.opening_balance + (totals.get(a.id) or 0), a.currency))
         for a in accounts
@@ -167,7 +161,8 @@ def transactions_page(
     position = decode_cursor(cursor) if cursor else None
     if position is not None:
         day, pk = position
-        rows = rows.filter(Q(date__lt=day) | Q(date=day, pk__lt=pk))
+        # date <= day bounds the index range scan; the OR then only trims the first day.
+        rows = rows.filter(date__lte=day).filter(Q(date__lt=day) | Q(date=day, pk__lt=pk))
     rows = (
         rows.select_related("account", "category", "category__parent", "payee")
         .prefetch_related("tags")

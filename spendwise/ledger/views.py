@@ -10,6 +10,7 @@ as plain forms and links.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -18,18 +19,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count
 from django.db.models.functions import Lower
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.errors import DomainError
-from spendwise.households.decorators import household_required
-from spendwise.households.models import Household, Membership
-from spendwise.identity.models import User
+from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.ledger import actions, queries
 from spendwise.ledger.forms import (
     AccountForm,
@@ -51,42 +49,15 @@ from spendwise.ledger.models import (
     Transaction,
     TransactionKind,
 )
-
-
-class LedgerRequest(HttpRequest):
-    """A request that passed ``household_required``."""
-
-    user: User
-    household: Household
-    membership: Membership
+from spendwise.money import Money
+from spendwise.web.forms import posted, submit
+from spendwise.web.responses import is_htmx, refused, safe_next_url
 
 
 # --- helpers ------------------------------------------------------------------------------------
-def _is_htmx(request: HttpRequest) -> bool:
-    # A history restore wants the whole page, although HTMX sends it.
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
-def _posted(request: HttpRequest) -> Any:
-    """The form data of a POST (even an empty one, so that it is validated), else None."""
-    return request.POST if request.method == "POST" else None
-
-
-def _show_refusal(form: Form, exc: DomainError) -> int:
-    """Put the action's message on its field (or the whole form); return the status to answer."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return exc.status
-
-
 def _next_url(request: HttpRequest, default: str) -> str:
     """Where to go back to after a POST: the posted ``next`` if it is ours, else ``default``."""
-    target = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and safe else default
+    return safe_next_url(request, request.POST.get("next", ""), default)
 
 
 def _with_query(url: str, params: dict[str, Any] | list[tuple[str, Any]]) -> str:
@@ -94,17 +65,59 @@ def _with_query(url: str, params: dict[str, Any] | list[tuple[str, Any]]) -> str
     return f"{url}?{query}" if query else url
 
 
+_PK_MARKER = 2**62  # digits that appear in no URL prefix
+
+
+def _url_for_pk(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for any pk, at the cost of a single ``reverse``."""
+    prefix, _, suffix = reverse(name, args=[_PK_MARKER]).rpartition(str(_PK_MARKER))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
 @dataclass(frozen=True)
 class ListedRow:
-    """A row of the transaction list; ``counterpart`` is the other account of a transfer."""
+    """A row of the transaction list; ``counterpart`` is the other account of a transfer.
+
+    What the template would otherwise work out for each row is computed here once: its links
+    (a ``reverse`` per link costs more than the rest of the row), its amount, and its pk as
+    text (an int in a template goes through number localisation)."""
 
     txn: Transaction
     counterpart: Account | None
+    pk: str
+    money: Money
+    tag_links: list[tuple[str, str]]  # (href, name)
+    edit_url: str
+    delete_url: str
+    account_url: str
 
 
-def _listed(rows: list[Transaction]) -> list[ListedRow]:
+def _listed(request: HouseholdRequest, rows: list[Transaction]) -> dict[str, Any]:
+    """The context of ``transaction_rows.html`` except ``older_url`` and ``return_to``."""
     others = queries.transfer_counterparts(rows)
-    return [ListedRow(row, others.get(row.pk)) for row in rows]
+    edit_url = _url_for_pk("ledger:transaction_edit")
+    transfer_edit_url = _url_for_pk("ledger:transfer_edit")
+    delete_url = _url_for_pk("ledger:transaction_delete")
+    account_url = _url_for_pk("ledger:account_detail")
+    tag_url = reverse("ledger:transactions") + "?tag="
+    listed = [
+        ListedRow(
+            row,
+            others.get(row.pk),
+            pk=str(row.pk),
+            money=row.money,
+            tag_links=[(f"{tag_url}{tag.pk}", tag.name) for tag in row.tags.all()],
+            edit_url=transfer_edit_url(row.transfer_id) if row.transfer_id else edit_url(row.pk),
+            delete_url=delete_url(row.pk),
+            account_url=account_url(row.account_id),
+        )
+        for row in rows
+    ]
+    return {
+        "rows": listed,
+        # One hidden input for every row's delete form, instead of a {% csrf_token %} per row.
+        "csrf_input": csrf_input(request) if request.membership.can_write else "",
+    }
 
 
 def _older_url(list_url_params: list[tuple[str, str]], cursor: str | None) -> str | None:
@@ -114,13 +127,13 @@ def _older_url(list_url_params: list[tuple[str, str]], cursor: str | None) -> st
 
 
 # --- transactions -------------------------------------------------------------------------------
-def _entry_defaults(request: LedgerRequest) -> dict[str, Any]:
+def _entry_defaults(request: HouseholdRequest) -> dict[str, Any]:
     return {"kind": TransactionKind.EXPENSE, "date": request.user.today()}
 
 
 @household_required
 @require_GET
-def transactions(request: LedgerRequest) -> HttpResponse:
+def transactions(request: HouseholdRequest) -> HttpResponse:
     """The list, newest first: filters in the query string, keyset pages of
     ``TRANSACTIONS_PAGE_SIZE`` rows, a quick-add form on top."""
     household, user = request.household, request.user
@@ -139,11 +152,11 @@ def transactions(request: LedgerRequest) -> HttpResponse:
     ]
     list_url = _with_query(reverse("ledger:transactions"), params)
     context: dict[str, Any] = {
-        "rows": _listed(page.rows),
+        **_listed(request, page.rows),
         "older_url": _older_url(params, page.next_cursor),
         "return_to": list_url,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "ledger/transaction_rows.html", context)
     else:
         has_accounts = Account.objects.filter(household=household).exists()
@@ -173,7 +186,7 @@ def transactions(request: LedgerRequest) -> HttpResponse:
     return response
 
 
-def _quick_add_added(request: LedgerRequest, row: Transaction) -> HttpResponse:
+def _quick_add_added(request: HouseholdRequest, row: Transaction) -> HttpResponse:
     """The quick-add fragment after an add: a fresh form (same kind, account and date, for
     the next entry) and the new row, which HTMX puts on top of the list."""
     fresh = EntryForm(
@@ -185,7 +198,7 @@ def _quick_add_added(request: LedgerRequest, row: Transaction) -> HttpResponse:
     context = {
         "form": fresh,
         "added": added,
-        "rows": _listed([added]),
+        **_listed(request, [added]),
         "return_to": reverse("ledger:transactions"),
     }
     return render(request, "ledger/quick_add.html", context)
@@ -193,56 +206,44 @@ def _quick_add_added(request: LedgerRequest, row: Transaction) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def transaction_create(request: LedgerRequest) -> HttpResponse:
+def transaction_create(request: HouseholdRequest) -> HttpResponse:
     """Add an expense or income. HTMX posts get the quick-add fragment back; plain posts are
     redirected to the list."""
     form = EntryForm(
-        _posted(request),
+        posted(request),
         household=request.household,
         locale=request.user.locale,
         initial=_entry_defaults(request),
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                row = actions.transaction_create(actor=request.membership, entry=form.entry())
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                if _is_htmx(request):
-                    return _quick_add_added(request, row)
-                messages.success(
-                    request,
-                    f"{row.get_kind_display()} of {row.magnitude.format(request.user.locale)} "
-                    "added.",
-                )
-                return redirect("ledger:transactions")
-    template = "ledger/quick_add.html" if _is_htmx(request) else "ledger/transaction_form.html"
+    row, status = submit(
+        form, lambda _: actions.transaction_create(actor=request.membership, entry=form.entry())
+    )
+    if row is not None:
+        if is_htmx(request):
+            return _quick_add_added(request, row)
+        magnitude = row.magnitude.format(request.user.locale)
+        messages.success(request, f"{row.get_kind_display()} of {magnitude} added.")
+        return redirect("ledger:transactions")
+    template = "ledger/quick_add.html" if is_htmx(request) else "ledger/transaction_form.html"
     return render(request, template, {"form": form}, status=status)
 
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def transaction_edit(request: LedgerRequest, pk: int) -> HttpResponse:
+def transaction_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     row = queries.get_transaction(request.household, pk)
     if row.transfer_id is not None:
         return redirect("ledger:transfer_edit", row.transfer_id)
     form = EntryForm(
-        _posted(request), household=request.household, locale=request.user.locale, row=row
+        posted(request), household=request.household, locale=request.user.locale, row=row
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                actions.transaction_update(actor=request.membership, row=row, entry=form.entry())
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                messages.success(request, "Transaction saved.")
-                return redirect(_next_url(request, reverse("ledger:transactions")))
+    saved, status = submit(
+        form,
+        lambda _: actions.transaction_update(actor=request.membership, row=row, entry=form.entry()),
+    )
+    if saved is not None:
+        messages.success(request, "Transaction saved.")
+        return redirect(_next_url(request, reverse("ledger:transactions")))
     return render(
         request, "ledger/transaction_form.html", {"form": form, "row": row}, status=status
     )
@@ -250,19 +251,14 @@ def transaction_edit(request: LedgerRequest, pk: int) -> HttpResponse:
 
 @household_required
 @require_POST
-def transaction_delete(request: LedgerRequest, pk: int) -> HttpResponse:
+def transaction_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
     """Delete an expense or income, or a whole transfer (both legs) from either leg."""
     row = queries.get_transaction(request.household, pk)
     back = _next_url(request, reverse("ledger:transactions"))
     try:
         actions.transaction_delete(actor=request.membership, row=row)
     except DomainError as exc:
-        return render(
-            request,
-            "ledger/refused.html",
-            {"message": exc.message, "back_url": back},
-            status=exc.status,
-        )
+        return refused(request, exc, back_url=back)
     if row.transfer_id is not None:
         messages.success(request, "Transfer deleted from both accounts.")
     else:
@@ -273,24 +269,20 @@ def transaction_delete(request: LedgerRequest, pk: int) -> HttpResponse:
 # --- transfers ----------------------------------------------------------------------------------
 @household_required
 @require_http_methods(["GET", "POST"])
-def transfer_create(request: LedgerRequest) -> HttpResponse:
+def transfer_create(request: HouseholdRequest) -> HttpResponse:
     form = TransferForm(
-        _posted(request),
+        posted(request),
         household=request.household,
         locale=request.user.locale,
         initial={"date": request.user.today()},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                actions.transfer_create(actor=request.membership, data=form.transfer_input())
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                messages.success(request, "Transfer recorded.")
-                return redirect("ledger:transactions")
+    saved, status = submit(
+        form,
+        lambda _: actions.transfer_create(actor=request.membership, data=form.transfer_input()),
+    )
+    if saved is not None:
+        messages.success(request, "Transfer recorded.")
+        return redirect("ledger:transactions")
     # A refused post shows its form and errors whatever the number of accounts.
     too_few_accounts = (
         request.method == "GET"
@@ -302,27 +294,23 @@ def transfer_create(request: LedgerRequest) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def transfer_edit(request: LedgerRequest, pk: int) -> HttpResponse:
+def transfer_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     transfer = queries.get_transfer(request.household, pk)
     form = TransferForm(
-        _posted(request),
+        posted(request),
         household=request.household,
         locale=request.user.locale,
         transfer=transfer,
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                actions.transfer_update(
-                    actor=request.membership, transfer=transfer, data=form.transfer_input()
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                messages.success(request, "Transfer saved.")
-                return redirect(_next_url(request, reverse("ledger:transactions")))
+    saved, status = submit(
+        form,
+        lambda _: actions.transfer_update(
+            actor=request.membership, transfer=transfer, data=form.transfer_input()
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Transfer saved.")
+        return redirect(_next_url(request, reverse("ledger:transactions")))
     outgoing, _incoming = transfer.legs()
     context = {"form": form, "transfer": transfer, "outgoing": outgoing}
     return render(request, "ledger/transfer_form.html", context, status=status)
@@ -331,7 +319,7 @@ def transfer_edit(request: LedgerRequest, pk: int) -> HttpResponse:
 # --- accounts -----------------------------------------------------------------------------------
 @household_required
 @require_GET
-def accounts(request: LedgerRequest) -> HttpResponse:
+def accounts(request: HouseholdRequest) -> HttpResponse:
     balances = queries.account_balances(request.household, include_archived=True)
     active = [row for row in balances if not row.account.archived]
     context = {
@@ -344,36 +332,31 @@ def accounts(request: LedgerRequest) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def account_create(request: LedgerRequest) -> HttpResponse:
+def account_create(request: HouseholdRequest) -> HttpResponse:
     form = AccountForm(
-        _posted(request),
+        posted(request),
         locale=request.user.locale,
         initial={"currency": request.user.home_currency, "kind": AccountKind.CHECKING},
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                account = actions.account_create(
-                    actor=request.membership,
-                    name=data["name"],
-                    kind=data["kind"],
-                    currency=data["currency"],
-                    opening_balance=form.opening_minor,
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                messages.success(request, f"Account “{account.name}” added.")
-                return redirect("ledger:account_detail", account.pk)
+    account, status = submit(
+        form,
+        lambda data: actions.account_create(
+            actor=request.membership,
+            name=data["name"],
+            kind=data["kind"],
+            currency=data["currency"],
+            opening_balance=form.opening_minor,
+        ),
+    )
+    if account is not None:
+        messages.success(request, f"Account “{account.name}” added.")
+        return redirect("ledger:account_detail", account.pk)
     return render(request, "ledger/account_form.html", {"form": form}, status=status)
 
 
 @household_required
 @require_GET
-def account_detail(request: LedgerRequest, pk: int) -> HttpResponse:
+def account_detail(request: HouseholdRequest, pk: int) -> HttpResponse:
     """The balance now, the balance at the end of a chosen day (``?on=``), the latest rows."""
     account = queries.get_account(request.household, pk)
     on_form = BalanceOnForm(request.GET if "on" in request.GET else None, auto_id="balance-%s")
@@ -390,7 +373,7 @@ def account_detail(request: LedgerRequest, pk: int) -> HttpResponse:
         "on_form": on_form,
         "on_day": on_day,
         "balance_on": account.balance(on_day) if on_day else None,
-        "rows": _listed(page.rows),
+        **_listed(request, page.rows),
         "older_url": _older_url(params, page.next_cursor),
         "all_url": _with_query(reverse("ledger:transactions"), params),
         "return_to": request.path,
@@ -400,36 +383,32 @@ def account_detail(request: LedgerRequest, pk: int) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def account_edit(request: LedgerRequest, pk: int) -> HttpResponse:
+def account_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     account = queries.get_account(request.household, pk)
-    form = AccountForm(_posted(request), locale=request.user.locale, account=account)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.account_update(
-                    actor=request.membership,
-                    account=account,
-                    name=data["name"],
-                    kind=data["kind"],
-                    opening_balance=form.opening_minor,
-                    archived=data["archived"],
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-                account.refresh_from_db()  # the refused values stay in the form, not the title
-            else:
-                messages.success(request, "Account saved.")
-                return redirect("ledger:account_detail", account.pk)
+    form = AccountForm(posted(request), locale=request.user.locale, account=account)
+    saved, status = submit(
+        form,
+        lambda data: actions.account_update(
+            actor=request.membership,
+            account=account,
+            name=data["name"],
+            kind=data["kind"],
+            opening_balance=form.opening_minor,
+            archived=data["archived"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Account saved.")
+        return redirect("ledger:account_detail", account.pk)
+    if status != 200:
+        account.refresh_from_db()  # the refused values stay in the form, not the title
     context = {"form": form, "account": account}
     return render(request, "ledger/account_form.html", context, status=status)
 
 
 @household_required
 @require_POST
-def account_delete(request: LedgerRequest, pk: int) -> HttpResponse:
+def account_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
     account = queries.get_account(request.household, pk)
     try:
         actions.account_delete(actor=request.membership, account=account)
@@ -450,7 +429,7 @@ class CategoryNode:
 
 @household_required
 @require_GET
-def categories(request: LedgerRequest) -> HttpResponse:
+def categories(request: HouseholdRequest) -> HttpResponse:
     """Expense and income categories as trees: each top-level category, then its children."""
     rows = list(
         categories_in_tree_order(request.household).annotate(
@@ -476,59 +455,50 @@ def categories(request: LedgerRequest) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def category_create(request: LedgerRequest) -> HttpResponse:
+def category_create(request: HouseholdRequest) -> HttpResponse:
     initial: dict[str, str] = {"kind": CategoryKind.EXPENSE}
     if request.GET.get("kind") in CategoryKind.values:
         initial["kind"] = request.GET["kind"]
     if request.GET.get("parent", "").isdigit():
         initial["parent"] = request.GET["parent"]
-    form = CategoryForm(_posted(request), household=request.household, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                category = actions.category_create(
-                    actor=request.membership,
-                    name=data["name"],
-                    kind=data["kind"],
-                    parent=data["parent"],
-                    colour=data["colour"],
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-            else:
-                messages.success(request, f"Category “{category}” added.")
-                return redirect("ledger:categories")
+    form = CategoryForm(posted(request), household=request.household, initial=initial)
+    category, status = submit(
+        form,
+        lambda data: actions.category_create(
+            actor=request.membership,
+            name=data["name"],
+            kind=data["kind"],
+            parent=data["parent"],
+            colour=data["colour"],
+        ),
+    )
+    if category is not None:
+        messages.success(request, f"Category “{category}” added.")
+        return redirect("ledger:categories")
     return render(request, "ledger/category_form.html", {"form": form}, status=status)
 
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def category_edit(request: LedgerRequest, pk: int) -> HttpResponse:
+def category_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     category = queries.get_category(request.household, pk)
-    form = CategoryForm(_posted(request), household=request.household, category=category)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.category_update(
-                    actor=request.membership,
-                    category=category,
-                    name=data["name"],
-                    parent=data["parent"],
-                    colour=data["colour"],
-                    archived=data["archived"],
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-                category.refresh_from_db()
-            else:
-                messages.success(request, "Category saved.")
-                return redirect("ledger:categories")
+    form = CategoryForm(posted(request), household=request.household, category=category)
+    saved, status = submit(
+        form,
+        lambda data: actions.category_update(
+            actor=request.membership,
+            category=category,
+            name=data["name"],
+            parent=data["parent"],
+            colour=data["colour"],
+            archived=data["archived"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Category saved.")
+        return redirect("ledger:categories")
+    if status != 200:
+        category.refresh_from_db()  # the refused values stay in the form, not the title
     context = {"form": form, "category": category}
     return render(request, "ledger/category_form.html", context, status=status)
 
@@ -536,7 +506,7 @@ def category_edit(request: LedgerRequest, pk: int) -> HttpResponse:
 # --- payees and tags ----------------------------------------------------------------------------
 @household_required
 @require_GET
-def payees(request: LedgerRequest) -> HttpResponse:
+def payees(request: HouseholdRequest) -> HttpResponse:
     rows = (
         Payee.objects.filter(household=request.household)
         .select_related("default_category__parent")
@@ -548,34 +518,30 @@ def payees(request: LedgerRequest) -> HttpResponse:
 
 @household_required
 @require_http_methods(["GET", "POST"])
-def payee_edit(request: LedgerRequest, pk: int) -> HttpResponse:
+def payee_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     payee = queries.get_payee(request.household, pk)
-    form = PayeeForm(_posted(request), household=request.household, payee=payee)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                actions.payee_update(
-                    actor=request.membership,
-                    payee=payee,
-                    name=data["name"],
-                    default_category=data["default_category"],
-                )
-            except DomainError as exc:
-                status = _show_refusal(form, exc)
-                payee.refresh_from_db()
-            else:
-                messages.success(request, "Payee saved.")
-                return redirect("ledger:payees")
+    form = PayeeForm(posted(request), household=request.household, payee=payee)
+    saved, status = submit(
+        form,
+        lambda data: actions.payee_update(
+            actor=request.membership,
+            payee=payee,
+            name=data["name"],
+            default_category=data["default_category"],
+        ),
+    )
+    if saved is not None:
+        messages.success(request, "Payee saved.")
+        return redirect("ledger:payees")
+    if status != 200:
+        payee.refresh_from_db()  # the refused values stay in the form, not the title
     context = {"form": form, "payee": payee}
     return render(request, "ledger/payee_form.html", context, status=status)
 
 
 @household_required
 @require_GET
-def tags(request: LedgerRequest) -> HttpResponse:
+def tags(request: HouseholdRequest) -> HttpResponse:
     rows = (
         Tag.objects.filter(household=request.household)
         .annotate(transaction_count=Count("transactions"))

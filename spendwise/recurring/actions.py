@@ -35,18 +35,6 @@ logger = logging.getLogger(__name__)
 MAX_CATCH_UP = 400
 
 
-def _same_household(actor: Membership, *objects: object) -> None:
-    """Defence in depth: forms and loaders already scope; this refuses anything that slipped."""
-    for obj in objects:
-        if obj is not None and getattr(obj, "household_id", None) != actor.household_id:
-            raise DomainError("That item does not exist.", code="not_found")
-
-
-def _check_size(minor: int, field: str) -> None:
-    if minor > ledger.MAX_AMOUNT_MINOR:
-        raise DomainError("That amount is too large.", field=field)
-
-
 # --- schedules ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ScheduleInput:
@@ -72,21 +60,14 @@ class ScheduleInput:
 
 def _check_schedule(actor: Membership, data: ScheduleInput) -> tuple[rules.Rule, int | None]:
     """Validate; return the rule and the received amount to store (minor units or None)."""
-    _same_household(actor, data.account, data.to_account, data.category)
+    ledger.check_same_household(actor, data.account, data.to_account, data.category)
     if not data.name.strip():
         raise DomainError("Enter a name.", field="name")
     if data.kind not in ScheduleKind.values:
         raise DomainError("Choose expense, income or transfer.", field="kind")
     if data.account.archived and data.active:  # a paused schedule may keep its old account
         raise DomainError("This account is archived.", field="account")
-    if data.amount.currency != data.account.currency:
-        raise DomainError(
-            f"The amount must be in the account's currency ({data.account.currency}).",
-            field="amount",
-        )
-    if data.amount.minor <= 0:
-        raise DomainError("Enter an amount greater than zero.", field="amount")
-    _check_size(data.amount.minor, "amount")
+    ledger.check_amount(data.amount, data.account)
 
     received: int | None = None
     if data.kind == ScheduleKind.TRANSFER:
@@ -130,19 +111,9 @@ def _check_transfer_ends(data: ScheduleInput) -> int | None:
         raise DomainError("This account is archived.", field="to_account")
     if data.category is not None:
         raise DomainError("Transfers have no category.", field="category")
-    if destination.currency == data.account.currency:
-        if data.received is not None and data.received != data.amount:
-            raise DomainError(
-                "Both accounts use the same currency, so the amounts must match.",
-                field="received",
-            )
-        return None
-    if data.received is None:
-        raise DomainError(f"Enter the amount received in {destination.currency}.", field="received")
-    if data.received.currency != destination.currency or data.received.minor <= 0:
-        raise DomainError("Enter a received amount greater than zero.", field="received")
-    _check_size(data.received.minor, "received")
-    return data.received.minor
+    received = ledger.check_received(data.amount, data.received, destination)
+    # Only a transfer across currencies stores what arrives; otherwise it is the amount.
+    return received.minor if destination.currency != data.account.currency else None
 
 
 def _apply(schedule: Schedule, data: ScheduleInput, rule: rules.Rule, received: int | None) -> None:
@@ -188,7 +159,7 @@ def schedule_update(
     the new rule, after the last handled one. Resuming a paused schedule does not post the
     dates it missed while paused: it carries on from ``today`` (the person's)."""
     ledger.check_can_write(actor)
-    _same_household(actor, schedule)
+    ledger.check_same_household(actor, schedule)
     rule, received = _check_schedule(actor, data)
     with transaction.atomic():
         # Wait for a run that is posting this schedule, then work on what it left.
@@ -222,7 +193,7 @@ def schedule_update(
 def schedule_delete(*, actor: Membership, schedule: Schedule) -> None:
     """Delete the schedule and its record of dates; transactions it posted stay in the ledger."""
     ledger.check_can_write(actor)
-    _same_household(actor, schedule)
+    ledger.check_same_household(actor, schedule)
     with transaction.atomic():
         Schedule.objects.filter(pk=schedule.pk).delete()
 
@@ -261,7 +232,7 @@ def _post(actor: Membership, schedule: Schedule, on: date, occurrence: Occurrenc
 
 
 def _locked_occurrence(actor: Membership, occurrence: Occurrence) -> Occurrence:
-    _same_household(actor, occurrence.schedule)
+    ledger.check_same_household(actor, occurrence.schedule)
     return (
         Occurrence.objects.select_for_update(of=("self",))
         .select_related("schedule__account", "schedule__to_account", "schedule__payee")

@@ -6,88 +6,31 @@ nothing is written. Amounts are text, parsed exactly in the chosen account's cur
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
 from typing import Any
 
-from babel.numbers import format_decimal
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Coalesce, Lower
 
 from spendwise.households.models import Household
-from spendwise.ledger.actions import MAX_AMOUNT_MINOR
-from spendwise.ledger.models import Account, Category, CategoryKind
-from spendwise.money import Money, MoneyError, currency_exponent
+from spendwise.ledger.forms import CategoryChoiceField, active_or_current, categories_in_tree_order
+from spendwise.ledger.models import Account, Category
+from spendwise.money import Money
 from spendwise.recurring import rules
 from spendwise.recurring.actions import ScheduleInput
 from spendwise.recurring.models import Frequency, Schedule, ScheduleKind
+from spendwise.web.forms import (
+    AMOUNT_MAX_LENGTH,
+    amount_input,
+    amount_text,
+    cleaned_amount,
+    date_input,
+)
 
-_LETTER = re.compile(r"[^\W\d_]")
 SAME_DAY = ""
 DAY_CHOICES = [
     (SAME_DAY, "Same day as the start date"),
     *((str(day), rules.ordinal(day)) for day in range(1, 32)),
     (str(rules.LAST_DAY), "Last day of the month"),
 ]
-
-
-def parse_amount(text: str, currency: str, locale: str) -> Money:
-    """``1,234.50`` (or ``1.234,5`` in Vietnamese) as exact ``currency``; ``ValidationError``
-    with a message for the field otherwise."""
-    if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
-        raise ValidationError(f"“{text}” is not an amount.")
-    try:
-        money = Money.parse(text, currency, locale)
-    except MoneyError as exc:
-        raise ValidationError(str(exc)) from None
-    except ArithmeticError:
-        raise ValidationError(f"“{text}” is not an amount.") from None
-    if money.minor <= 0:
-        raise ValidationError("Enter an amount greater than zero.")
-    if money.minor > MAX_AMOUNT_MINOR:
-        raise ValidationError("That amount is too large.")
-    return money
-
-
-def amount_text(money: Money, locale: str) -> str:
-    """As it would be typed in ``locale``, without grouping: ``1234.50``."""
-    exponent = currency_exponent(money.currency)
-    pattern = "0." + "0" * exponent if exponent else "0"
-    return str(format_decimal(money.to_decimal(), format=pattern, locale=locale))
-
-
-class _GroupedCategories(forms.models.ModelChoiceIterator):
-    """An ``<optgroup>`` per kind, so "Other" (expense) and "Other income" are told apart."""
-
-    def __iter__(self) -> Iterator[Any]:
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        groups: dict[str, list[Any]] = {}
-        for category in self.queryset:
-            groups.setdefault(CategoryKind(category.kind).label, []).append(self.choice(category))
-        yield from groups.items()
-
-
-class CategoryField(forms.ModelChoiceField):
-    iterator = _GroupedCategories
-
-
-def _usable(rows: QuerySet[Any], current: Any) -> QuerySet[Any]:
-    """Rows not archived, plus the one already chosen (editing keeps its value)."""
-    keep = Q(archived=False)
-    if current is not None:
-        keep |= Q(pk=current.pk)
-    return rows.filter(keep)
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _amount_input() -> forms.TextInput:
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
 class ScheduleForm(forms.Form):
@@ -103,15 +46,15 @@ class ScheduleForm(forms.Form):
         empty_label="—",
         help_text="Transfers only.",
     )
-    amount = forms.CharField(max_length=32, widget=_amount_input())
+    amount = forms.CharField(max_length=AMOUNT_MAX_LENGTH, widget=amount_input())
     received = forms.CharField(
-        max_length=32,
+        max_length=AMOUNT_MAX_LENGTH,
         required=False,
         label="Amount received",
-        widget=_amount_input(),
+        widget=amount_input(),
         help_text="Transfers between two currencies only: what arrives in the other account.",
     )
-    category = CategoryField(
+    category = CategoryChoiceField(
         queryset=Category.objects.none(), required=False, empty_label="No category"
     )
     payee = forms.CharField(max_length=100, required=False)
@@ -131,8 +74,8 @@ class ScheduleForm(forms.Form):
         label="Day of the month",
         help_text="Monthly only. The 31st falls on the 30th in 30-day months.",
     )
-    start_date = forms.DateField(widget=_date_input())
-    end_date = forms.DateField(widget=_date_input(), required=False, help_text="Optional.")
+    start_date = forms.DateField(widget=date_input())
+    end_date = forms.DateField(widget=date_input(), required=False, help_text="Optional.")
     auto_post = forms.BooleanField(
         required=False,
         initial=True,
@@ -155,23 +98,14 @@ class ScheduleForm(forms.Form):
         super().__init__(data, **kwargs)
         self.locale = locale
         accounts = Account.objects.filter(household=household)
-        self.fields["account"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["account"].queryset = active_or_current(  # type: ignore[attr-defined]
             accounts, schedule.account if schedule else None
         )
-        self.fields["to_account"].queryset = _usable(  # type: ignore[attr-defined]
+        self.fields["to_account"].queryset = active_or_current(  # type: ignore[attr-defined]
             accounts, schedule.to_account if schedule else None
         )
-        self.fields["category"].queryset = _usable(  # type: ignore[attr-defined]
-            Category.objects.filter(household=household)
-            .select_related("parent")
-            .order_by(  # each top-level category followed by its children
-                "kind",
-                Coalesce(Lower("parent__name"), Lower("name")),
-                F("parent").asc(nulls_first=True),
-                Lower("name"),
-                "id",
-            ),
-            schedule.category if schedule else None,
+        self.fields["category"].queryset = active_or_current(  # type: ignore[attr-defined]
+            categories_in_tree_order(household), schedule.category if schedule else None
         )
 
     @staticmethod
@@ -200,18 +134,14 @@ class ScheduleForm(forms.Form):
         data = super().clean() or {}
         account, to_account = data.get("account"), data.get("to_account")
         if account is not None and "amount" in data:
-            try:
-                data["money"] = parse_amount(data["amount"], account.currency, self.locale)
-            except ValidationError as exc:
-                self.add_error("amount", exc)
+            data["money"] = cleaned_amount(
+                self, "amount", account.currency, self.locale, sign="more_than_zero"
+            )
         data["received_money"] = None
         if data.get("received") and to_account is not None:
-            try:
-                data["received_money"] = parse_amount(
-                    data["received"], to_account.currency, self.locale
-                )
-            except ValidationError as exc:
-                self.add_error("received", exc)
+            data["received_money"] = cleaned_amount(
+                self, "received", to_account.currency, self.locale, sign="more_than_zero"
+            )
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", "The end date must not be before the start date.")

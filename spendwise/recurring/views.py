@@ -9,40 +9,23 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from spendwise.errors import DomainError, PermissionDenied
 from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.recurring import actions, queries
 from spendwise.recurring.forms import ScheduleForm
-from spendwise.recurring.models import Occurrence, Schedule
+from spendwise.recurring.models import Occurrence
+from spendwise.web.forms import posted, submit
+from spendwise.web.responses import is_htmx, refused, safe_next_url
 
 UPCOMING_TEMPLATE = "recurring/upcoming.html"
 
 
 def _forbidden(request: HouseholdRequest) -> HttpResponse:
-    return render(
-        request,
-        "recurring/forbidden.html",
-        {"message": PermissionDenied().message},
-        status=403,
-    )
-
-
-def _add_error(form: ScheduleForm, exc: DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
-def _form_page(
-    request: HouseholdRequest, form: ScheduleForm, schedule: Schedule | None = None
-) -> HttpResponse:
-    status = 400 if form.is_bound else 200  # a bound form shown again is a refused one
-    return render(
-        request,
-        "recurring/schedule_form.html",
-        {"form": form, "schedule": schedule},
-        status=status,
+    back_url = reverse("recurring:schedules")
+    return refused(
+        request, PermissionDenied(), back_url=back_url, back_label="Recurring transactions"
     )
 
 
@@ -67,20 +50,19 @@ def schedule_create(request: HouseholdRequest) -> HttpResponse:
     if not request.membership.can_write:
         return _forbidden(request)
     form = ScheduleForm(
-        request.POST or None,
+        posted(request),
         household=request.household,
         locale=request.user.locale,
         initial={"start_date": request.user.today()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            schedule = actions.schedule_create(actor=request.membership, data=form.schedule_input())
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, f"“{schedule.name}” is scheduled.")
-            return redirect("recurring:schedules")
-    return _form_page(request, form)
+    schedule, status = submit(
+        form,
+        lambda _: actions.schedule_create(actor=request.membership, data=form.schedule_input()),
+    )
+    if schedule is not None:
+        messages.success(request, f"“{schedule.name}” is scheduled.")
+        return redirect("recurring:schedules")
+    return render(request, "recurring/schedule_form.html", {"form": form}, status=status)
 
 
 @household_required
@@ -90,25 +72,25 @@ def schedule_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     if not request.membership.can_write:
         return _forbidden(request)
     form = ScheduleForm(
-        request.POST or None,
+        posted(request),
         household=request.household,
         locale=request.user.locale,
         schedule=schedule,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.schedule_update(
-                actor=request.membership,
-                schedule=schedule,
-                data=form.schedule_input(),
-                today=request.user.today(),
-            )
-        except DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, f"“{schedule.name}” is saved.")
-            return redirect("recurring:schedules")
-    return _form_page(request, form, schedule)
+    saved, status = submit(
+        form,
+        lambda _: actions.schedule_update(
+            actor=request.membership,
+            schedule=schedule,
+            data=form.schedule_input(),
+            today=request.user.today(),
+        ),
+    )
+    if saved is not None:
+        messages.success(request, f"“{saved.name}” is saved.")
+        return redirect("recurring:schedules")
+    context = {"form": form, "schedule": schedule}
+    return render(request, "recurring/schedule_form.html", context, status=status)
 
 
 @household_required
@@ -149,7 +131,7 @@ def _decide(request: HouseholdRequest, pk: int, *, confirm: bool) -> HttpRespons
         level, notice = messages.ERROR, exc.message
 
     next_url = request.POST.get("next", "")
-    if request.headers.get("HX-Request"):
+    if is_htmx(request):
         return render(
             request,
             UPCOMING_TEMPLATE,
@@ -161,10 +143,7 @@ def _decide(request: HouseholdRequest, pk: int, *, confirm: bool) -> HttpRespons
             },
         )
     messages.add_message(request, level, notice)
-    safe = url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return redirect(next_url if next_url and safe else reverse("recurring:schedules"))
+    return redirect(safe_next_url(request, next_url, reverse("recurring:schedules")))
 
 
 @household_required

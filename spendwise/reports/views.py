@@ -461,33 +461,45 @@ def net_worth(request: HouseholdRequest) -> HttpResponse:
     return _render(request, page, date_range, "reports/net_worth.html", context)
 
 
-@require_GET
-@household_required
-def payees(request: HouseholdRequest) -> HttpResponse:
-    page = REPORTS["payees"]
-    date_range = _date_range(request, page)
+def _ranked(
+    request: HouseholdRequest,
+    page: ReportPage,
+    date_range: DateRange,
+    result: queries.TopPayees | queries.SpendingByTag,
+    *,
+    name_column: str,
+) -> HttpResponse:
+    """Top payees and spending by tag: a horizontal bar per row, largest first (or the CSV)."""
     currency = request.user.home_currency
-    report = queries.top_payees(request.household, date_range.period, currency)
     if _wants_csv(request):
-        header = ["payee", "spent", "expenses", "currency"]
-        rows: list[list[Cell]] = [[r.name, r.spent, r.count, currency] for r in report.rows]
+        header = [name_column, "spent", "expenses", "currency"]
+        rows: list[list[Cell]] = [[r.name, r.spent, r.count, currency] for r in result.rows]
         return csv_response(_filename(page, date_range.period), header, rows)
     chart = {
         "type": "bar",
         "horizontal": True,
         "currency": currency,
         "locale": request.user.locale,
-        "labels": [r.name for r in report.rows],
+        "labels": [r.name for r in result.rows],
         "datasets": [
             {
                 "label": "Spent",
-                "data": _amounts(r.spent for r in report.rows),
+                "data": _amounts(r.spent for r in result.rows),
                 "colour": BAR_COLOUR,
             },
         ],
     }
-    context = {"result": report, "chart": chart}
-    return _render(request, page, date_range, "reports/payees.html", context)
+    context = {"result": result, "chart": chart}
+    return _render(request, page, date_range, f"reports/{page.key}.html", context)
+
+
+@require_GET
+@household_required
+def payees(request: HouseholdRequest) -> HttpResponse:
+    page = REPORTS["payees"]
+    date_range = _date_range(request, page)
+    result = queries.top_payees(request.household, date_range.period, request.user.home_currency)
+    return _ranked(request, page, date_range, result, name_column="payee")
 
 
 @require_GET
@@ -495,25 +507,7 @@ def payees(request: HouseholdRequest) -> HttpResponse:
 def tags(request: HouseholdRequest) -> HttpResponse:
     page = REPORTS["tags"]
     date_range = _date_range(request, page)
-    currency = request.user.home_currency
-    report = queries.spending_by_tag(request.household, date_range.period, currency)
-    if _wants_csv(request):
-        header = ["tag", "spent", "expenses", "currency"]
-        rows: list[list[Cell]] = [[r.name, r.spent, r.count, currency] for r in report.rows]
-        return csv_response(_filename(page, date_range.period), header, rows)
-    chart = {
-        "type": "bar",
-        "horizontal": True,
-        "currency": currency,
-        "locale": request.user.locale,
-        "labels": [r.name for r in report.rows],
-        "datasets": [
-            {
-                "label": "Spent",
-                "data": _amounts(r.spent for r in report.rows),
-                "colour": BAR_COLOUR,
-            },
-        ],
-    }
-    context = {"result": report, "chart": chart}
-    return _render(request, page, date_range, "reports/tags.html", context)
+    result = queries.spending_by_tag(
+        request.household, date_range.period, request.user.home_currency
+    )
+    return _ranked(request, page, date_range, result, name_column="tag")

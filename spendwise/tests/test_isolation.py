@@ -22,8 +22,13 @@ from spendwise.ledger.models import Account, Category, Payee, Tag, Transaction, 
 from spendwise.money import Money
 from spendwise.recurring.actions import run_due
 from spendwise.recurring.models import Occurrence, Schedule
-from spendwise.recurring.tests.factories import make_schedule
-from spendwise.testing.factories import category, make_account, make_entry, make_transfer
+from spendwise.testing.factories import (
+    category,
+    make_account,
+    make_entry,
+    make_schedule,
+    make_transfer,
+)
 
 pytestmark = pytest.mark.django_db
 

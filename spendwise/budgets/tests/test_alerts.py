@@ -12,12 +12,11 @@ from django.urls import reverse
 
 from spendwise.budgets.alerts import check_budget_alerts
 from spendwise.budgets.models import BudgetAlert
-from spendwise.budgets.tests.conftest import join, set_budget
 from spendwise.identity.models import User
 from spendwise.ledger import actions as ledger_actions
 from spendwise.ledger.rollup import Entry
 from spendwise.notifications.models import Notification
-from spendwise.testing.factories import make_account, make_entry, make_member
+from spendwise.testing.factories import join, make_account, make_entry, make_member, set_budget
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ from django.urls import reverse
 from spendwise.budgets import actions
 from spendwise.budgets.models import BudgetAmount
 from spendwise.budgets.queries import budget_progress
-from spendwise.budgets.tests.conftest import set_budget
 from spendwise.money import Money
-from spendwise.testing.factories import make_account, make_entry, make_transfer
+from spendwise.testing.factories import make_account, make_entry, make_transfer, set_budget
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from spendwise.budgets.models import Budget, BudgetAmount
-from spendwise.budgets.tests.conftest import make_viewer, set_budget
-from spendwise.testing.factories import category, make_account, make_entry
+from spendwise.testing.factories import (
+    category,
+    demote_to_viewer,
+    make_account,
+    make_entry,
+    set_budget,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,7 +198,7 @@ def test_income_categories_are_not_offered(owner, owner_client: Client):
 def test_a_viewer_gets_a_403_and_nothing_is_written(owner, owner_client: Client):
     food = set_budget(owner, "Food", 10000, DEC)
     before = rows_written(owner)
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     page = owner_client.get(INDEX).content.decode()
     assert "Set a budget" not in page and "Copy last month" not in page

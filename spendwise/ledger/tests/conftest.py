@@ -1,22 +1,12 @@
-"""Accounts for the ledger page tests, and a reader whose role cannot write."""
+"""Accounts for the ledger page tests besides the shared ``checking`` and ``savings``."""
 
 from __future__ import annotations
 
 import pytest
 
-from spendwise.households.models import Membership, Role
+from spendwise.households.models import Membership
 from spendwise.ledger.models import Account
 from spendwise.testing.factories import make_account
-
-
-@pytest.fixture
-def checking(owner: Membership) -> Account:
-    return make_account(owner, "Checking", opening=100_000)
-
-
-@pytest.fixture
-def savings(owner: Membership) -> Account:
-    return make_account(owner, "Savings", kind="savings")
 
 
 @pytest.fixture
@@ -27,10 +17,3 @@ def euros(owner: Membership) -> Account:
 @pytest.fixture
 def outsiders_account(outsider: Membership) -> Account:
     return make_account(outsider, "Their checking", opening=5_000)
-
-
-def make_viewer(member: Membership) -> Membership:
-    """The same person, now only allowed to read the household's money."""
-    member.role = Role.VIEWER
-    member.save(update_fields=["role"])
-    return member

@@ -9,8 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from spendwise.ledger.models import Account
-from spendwise.ledger.tests.conftest import make_viewer
-from spendwise.testing.factories import make_account, make_entry, make_transfer
+from spendwise.testing.factories import demote_to_viewer, make_account, make_entry, make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +142,7 @@ def test_it_deletes_an_account_without_transactions(owner_client, checking):
 
 
 def test_it_refuses_a_viewers_account_changes(owner_client, owner, checking):
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     created = owner_client.post(reverse("ledger:account_create"), account_data())
     edited = owner_client.post(

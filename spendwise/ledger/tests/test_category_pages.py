@@ -9,8 +9,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from spendwise.ledger.models import Category, Payee
-from spendwise.ledger.tests.conftest import make_viewer
-from spendwise.testing.factories import category, make_entry
+from spendwise.testing.factories import category, demote_to_viewer, make_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_it_offers_only_top_level_parents_of_the_same_kind_when_editing(owner_cl
 
 
 def test_it_refuses_a_viewers_category(owner_client, owner):
-    make_viewer(owner)
+    demote_to_viewer(owner)
     before = Category.objects.count()
 
     response = owner_client.post(reverse("ledger:category_create"), category_data())

@@ -9,13 +9,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from spendwise.ledger.models import Account, Transaction
-from spendwise.ledger.tests.conftest import make_viewer
+from spendwise.ledger.actions import tags_for_names
+from spendwise.ledger.models import Account, Tag, Transaction
 from spendwise.money import Money
-from spendwise.testing.factories import category, make_entry, make_transfer
+from spendwise.testing.factories import category, demote_to_viewer, make_entry, make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,23 @@ def test_it_keeps_the_tags_and_payee_typed(owner_client, checking):
     row = Transaction.objects.get()
     assert sorted(tag.name for tag in row.tags.all()) == ["Food", "holiday"]
     assert str(row.payee) == "Corner shop"
+
+
+def test_it_reuses_the_households_tags_whatever_their_case(
+    owner, checking, django_assert_num_queries
+):
+    first = make_entry(owner, checking, 100, tags=("Holiday", "work"))
+    names = [f"tag {number}" for number in range(20)]
+    make_entry(owner, checking, 100, tags=tuple(names))
+
+    second = make_entry(owner, checking, 200, tags=("holiday", "WORK", "new"))
+
+    assert {tag.pk for tag in first.tags.all()} < {tag.pk for tag in second.tags.all()}
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(
+        ["Holiday", "work", "new", *names]
+    )
+    with django_assert_num_queries(1):  # one query, not one per name
+        assert [tag.name for tag in tags_for_names(owner.household, names)] == names
 
 
 def test_it_returns_the_quick_add_fragment_with_the_new_row_for_htmx(owner_client, owner, checking):
@@ -192,7 +211,7 @@ def test_it_refuses_an_income_category_on_an_expense(owner_client, owner, checki
 
 
 def test_it_refuses_a_viewer_with_403_and_writes_nothing(owner_client, owner, checking):
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     for headers in ({}, HTMX):
         response = owner_client.post(
@@ -206,7 +225,7 @@ def test_it_refuses_a_viewer_with_403_and_writes_nothing(owner_client, owner, ch
 
 def test_it_hides_the_quick_add_from_a_viewer(owner_client, owner, checking):
     make_entry(owner, checking, 500)
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     response = owner_client.get(reverse("ledger:transactions"))
 
@@ -279,7 +298,7 @@ def test_it_deletes_a_transaction_with_a_post(owner_client, owner, checking):
 
 def test_it_refuses_a_viewers_delete(owner_client, owner, checking):
     row = make_entry(owner, checking, 1_000)
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     response = owner_client.post(reverse("ledger:transaction_delete", args=[row.pk]))
 
@@ -460,6 +479,58 @@ def test_the_older_link_keeps_the_filters(owner_client, owner, settings, many_ro
     following = owner_client.get(link)
     assertContains(following, "← Newest")
     assert len(row_ids(following.content)) == 10
+
+
+def test_each_row_links_to_its_own_pages(owner_client, owner, checking, savings):
+    entry = make_entry(owner, checking, 1_000, tags=("home",))
+    transfer = make_transfer(owner, checking, savings, 2_000)
+    outgoing, incoming = transfer.legs()
+    home = Tag.objects.get(name="home")
+
+    for headers in ({}, HTMX):
+        content = owner_client.get(reverse("ledger:transactions"), **headers).content.decode()
+
+        for row, edit_url in (
+            (entry, reverse("ledger:transaction_edit", args=[entry.pk])),
+            (outgoing, reverse("ledger:transfer_edit", args=[transfer.pk])),
+            (incoming, reverse("ledger:transfer_edit", args=[transfer.pk])),
+        ):
+            html_row = content.split(f'<tr id="txn-{row.pk}"')[1].split("</tr>")[0]
+            assert f'href="{edit_url}"' in html_row
+            delete_url = reverse("ledger:transaction_delete", args=[row.pk])
+            assert f'action="{delete_url}"' in html_row
+            account_url = reverse("ledger:account_detail", args=[row.account_id])
+            assert f'href="{account_url}"' in html_row
+            assert 'name="csrfmiddlewaretoken"' in html_row
+        tag_url = f"{reverse('ledger:transactions')}?tag={home.pk}"
+        assert f'href="{tag_url}"' in content
+
+
+def test_the_list_costs_the_same_queries_for_few_or_many_rows(
+    owner_client, owner, checking, savings
+):
+    def queries_for_list() -> tuple[int, int]:
+        counts = []
+        for headers in ({}, HTMX):
+            with CaptureQueriesContext(connection) as queries:
+                assert (
+                    owner_client.get(reverse("ledger:transactions"), **headers).status_code == 200
+                )
+            counts.append(len(queries))
+        return counts[0], counts[1]
+
+    make_entry(owner, checking, 100, category_name="Groceries", payee="Market", tags=("a",))
+    make_transfer(owner, checking, savings, 100)
+    few = queries_for_list()
+    for number in range(30):
+        make_entry(
+            owner, savings if number % 2 else checking, 100 + number,
+            category_name=("Groceries", "Rent", "Coffee")[number % 3],
+            payee=f"Payee {number}", tags=(f"tag {number}", "shared"),
+        )  # fmt: skip
+        make_transfer(owner, checking, savings, 100 + number)
+
+    assert queries_for_list() == few
 
 
 def test_it_needs_a_signed_in_person(client, checking):

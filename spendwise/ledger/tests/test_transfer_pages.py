@@ -9,9 +9,8 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from spendwise.ledger.models import Account, Transaction, Transfer
-from spendwise.ledger.tests.conftest import make_viewer
 from spendwise.money import Money
-from spendwise.testing.factories import make_transfer
+from spendwise.testing.factories import demote_to_viewer, make_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +110,7 @@ def test_it_refuses_another_households_account_as_destination(
 
 
 def test_it_refuses_a_viewers_transfer(owner_client, owner, checking, savings):
-    make_viewer(owner)
+    demote_to_viewer(owner)
 
     response = owner_client.post(
         reverse("ledger:transfer_create"), transfer_data(checking, savings)

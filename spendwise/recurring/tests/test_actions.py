@@ -17,8 +17,7 @@ from spendwise.recurring import actions
 from spendwise.recurring.actions import ScheduleInput, run_due
 from spendwise.recurring.models import Occurrence, Schedule
 from spendwise.recurring.rules import LAST_DAY
-from spendwise.recurring.tests.factories import make_schedule
-from spendwise.testing.factories import category, make_account, make_member
+from spendwise.testing.factories import category, make_account, make_member, make_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +57,7 @@ def test_it_posts_what_is_due_with_the_right_signs_dates_and_categories(owner, c
     assert posted_rent.count() == 3
     assert {t.payee.name for t in posted_rent if t.payee} == {"Landlord Ltd"}
     assert {t.created_by_id for t in posted_rent} == {owner.user_id}
-    assert checking.balance() == Money(500000 - 3 * 120000 + 2 * 500000, "USD")
+    assert checking.balance() == Money(checking.opening_balance - 3 * 120000 + 2 * 500000, "USD")
     rent.refresh_from_db()
     salary.refresh_from_db()
     assert rent.next_date == D(2026, 12, 1)

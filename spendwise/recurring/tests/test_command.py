@@ -10,7 +10,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from spendwise.ledger.models import Transaction
-from spendwise.recurring.tests.factories import make_schedule
+from spendwise.testing.factories import make_schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.db import connection, connections, transaction
 from spendwise.ledger.models import Transaction
 from spendwise.recurring.actions import RunSummary, run_due
 from spendwise.recurring.models import Occurrence, Schedule
-from spendwise.recurring.tests.factories import make_schedule
+from spendwise.testing.factories import make_schedule
 
 TODAY = date(2026, 11, 27)
 

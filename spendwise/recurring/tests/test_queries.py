@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from spendwise.money import Money
 from spendwise.recurring.actions import run_due
 from spendwise.recurring.queries import upcoming
-from spendwise.recurring.tests.factories import make_schedule
+from spendwise.testing.factories import make_schedule
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from spendwise.ledger.models import Transaction
 from spendwise.recurring.actions import run_due
 from spendwise.recurring.models import Occurrence, Schedule
-from spendwise.recurring.tests.factories import make_schedule
-from spendwise.testing.factories import category, make_account, make_entry
+from spendwise.testing.factories import category, make_account, make_entry, make_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +135,18 @@ def test_it_edits_a_schedule(owner, owner_client: Client, checking, savings):
         "Every 2 weeks on Tuesday"
         in owner_client.get(reverse("recurring:schedules")).content.decode()
     )
+
+
+def test_saving_a_renamed_schedule_says_its_new_name(owner, owner_client: Client, checking):
+    schedule = make_schedule(owner, checking, 120000, name="Rent", start=date(2026, 12, 1))
+
+    response = owner_client.post(
+        reverse("recurring:schedule_edit", args=[schedule.pk]),
+        form_data(checking, name="Flat rent"),
+        follow=True,
+    )
+
+    assert "“Flat rent” is saved." in response.content.decode()
 
 
 def test_deleting_keeps_the_posted_transactions(owner, owner_client: Client, checking):

@@ -8,7 +8,7 @@ from typing import Any
 from babel.dates import format_date
 from django import template
 
-from spendwise.money import Money
+from spendwise.money import Money, babel_locale
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def day(context: template.Context, value: date | None, style: str = "medium") ->
     """``{% day txn.date %}`` → ``27 Nov 2026`` in the person's locale."""
     if value is None:
         return ""
-    return str(format_date(value, format=style, locale=_locale(context)))
+    return str(format_date(value, format=style, locale=babel_locale(_locale(context))))
 
 
 @register.filter

@@ -93,6 +93,7 @@ class Command(BaseCommand):
                 user.time_zone = "America/New_York"
                 user.save()
                 count = build_demo(membership, end=user.today(), months=months)
+                add_plans(membership, today=user.today())
             self.stdout.write(f"Created the demo household with {count} transactions.")
         else:
             self.stdout.write("The demo household already exists; nothing changed.")
@@ -238,3 +239,55 @@ def _transfer(
             source=source, destination=destination, date=day, amount=Money(cents, "USD")
         ),
     )
+
+
+def add_plans(member: Membership, *, today: date) -> None:
+    """Budgets for this month on (one with rollover) and the recurring payments to come."""
+    # Imported here: the ledger app must not depend on budgets or recurring at import time.
+    from spendwise.budgets.actions import budget_set
+    from spendwise.periods import add_months
+    from spendwise.recurring.actions import ScheduleInput, schedule_create
+
+    household = member.household
+    start = add_months(today.replace(day=1), -2)
+    for name, cents, rollover in [
+        (None, 450000, False),
+        ("Food", 110000, True),
+        ("Transport", 30000, False),
+        ("Entertainment", 12000, False),
+        ("Shopping", 25000, False),
+    ]:
+        category = (
+            Category.objects.get(household=household, parent=None, name=name) if name else None
+        )
+        budget_set(
+            actor=member,
+            category=category,
+            month=start,
+            amount=Money(cents, "USD"),
+            repeats=True,
+            rollover=rollover,
+        )
+    accounts = {a.name: a for a in Account.objects.filter(household=household)}
+    categories = {c.name: c for c in Category.objects.filter(household=household)}
+    next_month = add_months(today.replace(day=1), 1)
+    for name, kind, cents, day, account, category_name, auto in [
+        ("Rent", "expense", 165000, 1, "Checking", "Rent", True),
+        ("Salary", "income", 520000, 25, "Checking", "Salary", True),
+        ("Netflix", "expense", 1549, 15, "Credit card", "Subscriptions", False),
+    ]:
+        schedule_create(
+            actor=member,
+            data=ScheduleInput(
+                name=name,
+                kind=kind,
+                account=accounts[account],
+                amount=Money(cents, "USD"),
+                frequency="monthly",
+                start_date=next_month.replace(day=day),
+                day_of_month=day,
+                category=categories[category_name],
+                payee_name=name,
+                auto_post=auto,
+            ),
+        )
