@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from spendwise.budgets import arithmetic
 from spendwise.budgets.models import Budget, BudgetAmount
@@ -63,6 +63,21 @@ def budget_set(
     _check_amount(amount)
     stored_thresholds = _check_thresholds(thresholds)
     month = month.replace(day=1)
+    try:
+        return _budget_set(actor, category, month, amount, repeats, rollover, stored_thresholds)
+    except IntegrityError:  # the same budget created at the same moment: it exists now
+        return _budget_set(actor, category, month, amount, repeats, rollover, stored_thresholds)
+
+
+def _budget_set(
+    actor: Membership,
+    category: Category | None,
+    month: date,
+    amount: Money,
+    repeats: bool,
+    rollover: bool,
+    stored_thresholds: str,
+) -> Budget:
     with transaction.atomic():
         budget, _created = Budget.objects.get_or_create(
             household=actor.household,

@@ -49,6 +49,17 @@ def check_amount(amount: Money, account: Account, field: str = "amount") -> None
     _check_size(amount.minor, field)
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+FUTURE_YEARS = 50  # far enough for a loan's schedule, near enough to keep dates sane
+
+
+def check_date(day: date, field: str = "date") -> None:
+    """A booking date between 1900 and fifty years from now (beyond that is a typo)."""
+    latest = date(date.today().year + FUTURE_YEARS, 12, 31)
+    if not EARLIEST_DATE <= day <= latest:
+        raise DomainError(f"Enter a date between {EARLIEST_DATE:%Y} and {latest:%Y}.", field=field)
+
+
 def check_received(amount: Money, received: Money | None, destination: Account) -> Money:
     """What arrives in ``destination`` when ``amount`` leaves a transfer's source: ``amount``
     itself between accounts of one currency, else ``received``, which is then required."""
@@ -331,6 +342,7 @@ def _check_entry(actor: Membership, entry: EntryInput) -> None:
     if entry.kind not in (TransactionKind.EXPENSE, TransactionKind.INCOME):
         raise DomainError("Choose expense or income.", field="kind")
     check_amount(entry.amount, entry.account)
+    check_date(entry.date)
     if entry.category is not None and entry.category.kind != entry.kind:
         raise DomainError(
             f"“{entry.category}” is an {entry.category.kind} category.", field="category"
@@ -420,6 +432,7 @@ def _check_transfer(actor: Membership, data: TransferInput) -> Money:
     check_same_household(actor, data.source, data.destination)
     if data.source.pk == data.destination.pk:
         raise DomainError("Choose two different accounts.", field="destination")
+    check_date(data.date)
     if data.source.archived or data.destination.archived:
         field = "source" if data.source.archived else "destination"
         raise DomainError("Transfers cannot use an archived account.", field=field)

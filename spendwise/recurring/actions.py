@@ -84,6 +84,13 @@ def _check_schedule(actor: Membership, data: ScheduleInput) -> tuple[rules.Rule,
         raise DomainError("Choose how often it repeats.", field="frequency")
     if not 1 <= data.interval <= rules.MAX_INTERVAL:
         raise DomainError(f"Enter a number from 1 to {rules.MAX_INTERVAL}.", field="interval")
+    # A schedule starting decades back would post thousands of past dates: a year is plenty
+    # to catch up on bills a person forgot to enter.
+    if data.start_date < date.today() - timedelta(days=366):
+        raise DomainError("Start no more than a year in the past.", field="start_date")
+    ledger.check_date(data.start_date, field="start_date")
+    if data.end_date is not None:
+        ledger.check_date(data.end_date, field="end_date")
     if data.end_date is not None and data.end_date < data.start_date:
         raise DomainError("The end date must not be before the start date.", field="end_date")
     day_of_month = None

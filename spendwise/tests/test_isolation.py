@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -31,6 +32,14 @@ from spendwise.testing.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    """The world below uses fixed dates around November 2026."""
+    with time_machine.travel("2026-11-27 12:00:00+00:00", tick=True):
+        yield
+
 
 SECRET = "Zebra-Owner-Secret"
 

@@ -538,3 +538,15 @@ def test_it_needs_a_signed_in_person(client, checking):
 
     assert response.status_code == 302
     assert reverse("identity:sign_in") in response["Location"]
+
+
+def test_it_refuses_a_date_far_in_the_past_or_future(owner, checking):
+    from datetime import date
+
+    from spendwise.errors import DomainError
+    from spendwise.testing.factories import make_entry
+
+    for day in (date(1899, 12, 31), date(9999, 12, 31)):
+        with pytest.raises(DomainError, match="Enter a date between 1900 and"):
+            make_entry(owner, checking, 100, on=day)
+    assert not Transaction.objects.exists()

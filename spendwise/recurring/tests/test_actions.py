@@ -361,3 +361,11 @@ def test_deleting_a_schedule_keeps_what_it_posted(owner, checking):
     assert not Occurrence.objects.exists()
     assert len(rows(checking)) == 2
     assert Payee.objects.filter(name="Landlord").exists()
+
+
+def test_it_refuses_a_start_more_than_a_year_back_or_an_absurd_end(owner, checking):
+    with pytest.raises(DomainError, match="no more than a year in the past"):
+        make_schedule(owner, checking, 400, start=D(2025, 11, 1))
+    with pytest.raises(DomainError, match="Enter a date between 1900 and"):
+        make_schedule(owner, checking, 400, start=D(2026, 11, 1), end_date=D(9999, 1, 1))
+    assert not Schedule.objects.exists()
