@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "spendwise.budgets",
     "spendwise.notifications",
     "spendwise.web",
+    "spendwise.api",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "spendwise.households.middleware.CurrentHouseholdMiddleware",
+    "spendwise.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -190,6 +192,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# --- API ----------------------------------------------------------------------------------------
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 
 # --- Product defaults ---------------------------------------------------------------------------
 TRANSACTIONS_PAGE_SIZE = env_int("TRANSACTIONS_PAGE_SIZE", 50, minimum=5)

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
+from spendwise.api.main import api
 from spendwise.web import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
     path("", include("spendwise.identity.urls")),
     path("", include("spendwise.ledger.urls")),
     path("", include("spendwise.reports.urls")),

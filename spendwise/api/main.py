@@ -1,0 +1,44 @@
+"""The JSON API at ``/api/v1/``: one NinjaAPI, one router per app (``<app>/api.py``).
+
+Schema at ``/api/v1/openapi.json``, interactive docs at ``/api/v1/docs``. Every operation
+authenticates (personal access token or Cognito access token as ``Authorization: Bearer``, or
+the browser session with its CSRF token), is rate limited per caller, and answers errors in one
+shape (``spendwise.api.errors``).
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from spendwise.api import errors
+from spendwise.api.auth import BearerAuth, SessionApiAuth
+from spendwise.api.throttle import CallerThrottle
+
+api = NinjaAPI(
+    title="SpendWise API",
+    version="1",
+    description=(
+        "Money as decimal strings with an ISO 4217 currency; dates ISO 8601; lists paginated "
+        "with `limit` and `cursor` (`next_cursor` in the answer). Send `Idempotency-Key` on "
+        "POST to make retries safe. Errors: `{detail, code, errors[]}`."
+    ),
+    urls_namespace="api",
+    auth=[BearerAuth(), SessionApiAuth()],
+    throttle=[CallerThrottle()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+def _mount() -> None:
+    from spendwise.api.tokens import router as tokens
+    from spendwise.identity.api import router as me
+    from spendwise.ledger.api import router as ledger
+
+    api.add_router("/me", me)
+    api.add_router("/tokens", tokens)
+    api.add_router("/", ledger)
+
+
+_mount()
