@@ -63,13 +63,13 @@ class RateWindow(models.Model):
     """Requests counted per caller in a fixed one-minute window (shared by every instance)."""
 
     caller = models.CharField(max_length=64)
-    window = models.BigIntegerField(help_text="unix minute")
+    minute = models.BigIntegerField(help_text="unix time // 60")
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["caller", "window"], name="ratewindow_unique_key")
+            models.UniqueConstraint(fields=["caller", "minute"], name="ratewindow_unique_key")
         ]
 
     def __str__(self) -> str:
-        return f"{self.caller}@{self.window}: {self.count}"
+        return f"{self.caller}@{self.minute}: {self.count}"

@@ -13,8 +13,8 @@ from spendwise.api.models import RateWindow
 
 _TABLE = RateWindow._meta.db_table
 _COUNT = (
-    f"INSERT INTO {_TABLE} (caller, window, count) VALUES (%s, %s, 1) "  # noqa: S608 - our table
-    f"ON CONFLICT (caller, window) DO UPDATE SET count = {_TABLE}.count + 1 RETURNING count"
+    f"INSERT INTO {_TABLE} (caller, minute, count) VALUES (%s, %s, 1) "  # noqa: S608 - our table
+    f"ON CONFLICT (caller, minute) DO UPDATE SET count = {_TABLE}.count + 1 RETURNING count"
 )
 
 
@@ -29,12 +29,12 @@ class CallerThrottle(BaseThrottle):
         principal = getattr(request, "auth", None)
         caller = getattr(principal, "caller", None) or f"ip:{self.get_ident(request)}"
         now = time.time()
-        window = int(now // 60)
+        minute = int(now // 60)
         with connection.cursor() as cursor:
-            cursor.execute(_COUNT, [caller, window])
+            cursor.execute(_COUNT, [caller, minute])
             (count,) = cursor.fetchone()
-        if window % 10 == 0 and count == 1:  # now and then, forget old windows
-            RateWindow.objects.filter(window__lt=window - 5).delete()
+        if minute % 10 == 0 and count == 1:  # now and then, forget old windows
+            RateWindow.objects.filter(minute__lt=minute - 5).delete()
         self._wait = max(1, int(60 - now % 60) + 1)
         return int(count) <= settings.API_RATE_LIMIT_PER_MINUTE
 
