@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from spendwise.currency import queries as currency_queries
+from spendwise.currency.rates import MissingRates
 from spendwise.households.models import Household
 from spendwise.ledger import rollup
 from spendwise.ledger.models import (
@@ -82,11 +84,33 @@ def account_balances(
 
 
 def net_worth(balances: list[AccountBalance]) -> list[Money]:
-    """Sum of balances per currency (conversion to the home currency comes with rates)."""
+    """Sum of balances per currency (``converted_net_worth`` gives one home-currency sum)."""
     per_currency: dict[str, int] = defaultdict(int)
     for row in balances:
         per_currency[row.balance.currency] += row.balance.minor
     return [Money(minor, code) for code, minor in sorted(per_currency.items())]
+
+
+@dataclass(frozen=True)
+class ConvertedTotal:
+    """A sum in one currency, and what it had to leave out for want of an exchange rate."""
+
+    total: Money
+    missing: MissingRates
+
+
+def converted_net_worth(
+    household: Household, balances: list[AccountBalance], currency: str, on: date
+) -> ConvertedTotal:
+    """The balances added up per currency, each other currency's sum converted into
+    ``currency`` at the rate of ``on`` (one rounding per currency). One query for the rates,
+    none when every account is in ``currency``."""
+    sums = net_worth(balances)
+    converter = currency_queries.converter(household, currency, {m.currency for m in sums}, on, on)
+    total = 0
+    for money in sums:
+        total += converter.minor(money.minor, money.currency, on) or 0
+    return ConvertedTotal(Money(total, currency), converter.missing())
 
 
 @dataclass(frozen=True)
@@ -194,18 +218,45 @@ def transfer_counterparts(rows: list[Transaction]) -> dict[int, Account]:
     return result
 
 
-def spending_and_income(household: Household, start: date, end: date) -> dict[str, dict[str, int]]:
-    """Per currency: total expense magnitude and income in [start, end). Transfers excluded."""
-    rows = (
+@dataclass(frozen=True)
+class SpendingAndIncome:
+    spent: Money  # expenses, positive
+    earned: Money  # income
+    missing: MissingRates  # amounts in other currencies left out: no rate on their day
+
+    @property
+    def left(self) -> Money:
+        return self.earned - self.spent
+
+
+def spending_and_income(
+    household: Household, start: date, end: date, currency: str
+) -> SpendingAndIncome:
+    """Expenses (as a positive amount) and income in [start, end) in ``currency``, amounts in
+    other currencies converted at the rate of their day. Transfers excluded. One query (two
+    with other currencies)."""
+    rows = list(
         DailyTotal.objects.filter(household=household, day__gte=start, day__lt=end)
         .exclude(kind=TransactionKind.TRANSFER)
-        .values_list("currency", "kind")
-        .annotate(total=Sum("total"))
+        .annotate(on=currency_queries.foreign_day(currency))
+        .values_list("currency", "kind", "on")
+        .annotate(total=Sum("total"), n=Sum("count"))
+        .values_list("currency", "kind", "on", "total", "n")
+        .order_by()
     )
-    result: dict[str, dict[str, int]] = defaultdict(lambda: {"expense": 0, "income": 0})
-    for currency, kind, total in rows:
-        result[currency][kind] += -total if kind == TransactionKind.EXPENSE else total
-    return dict(result)
+    converter = currency_queries.converter(
+        household, currency, {row[0] for row in rows}, start, end - timedelta(days=1)
+    )
+    spent = earned = 0
+    for row_currency, kind, on, total, count in rows:
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is None:
+            continue
+        if kind == TransactionKind.EXPENSE:
+            spent -= amount
+        else:
+            earned += amount
+    return SpendingAndIncome(Money(spent, currency), Money(earned, currency), converter.missing())
 
 
 @dataclass(frozen=True)
@@ -218,25 +269,34 @@ class CategoryTotal:
 def top_spending_categories(
     household: Household, start: date, end: date, currency: str, limit: int = 6
 ) -> list[CategoryTotal]:
-    """Expense categories by amount spent in [start, end), children rolled into parents."""
-    rows = (
+    """Expense categories by amount spent in [start, end), children rolled into parents, in
+    ``currency`` (other currencies converted at their day's rate; those without a rate are
+    left out, as ``spending_and_income`` reports)."""
+    rows = list(
         DailyTotal.objects.filter(
             household=household,
             kind=TransactionKind.EXPENSE,
-            currency=currency,
             day__gte=start,
             day__lt=end,
         )
-        .values_list("category_key")
+        .annotate(on=currency_queries.foreign_day(currency))
+        .values_list("category_key", "currency", "on")
         .annotate(total=Sum("total"))
-        .values_list("category_key", "total")
+        .values_list("category_key", "currency", "on", "total")
+        .order_by()
+    )
+    converter = currency_queries.converter(
+        household, currency, {row[1] for row in rows}, start, end - timedelta(days=1)
     )
     categories = {c.id: c for c in categories_for(household, kind="expense")}
     totals: dict[int | None, int] = defaultdict(int)
-    for category_id, total in rows:
+    for category_id, row_currency, on, total in rows:
+        amount = converter.minor(total, row_currency, on)
+        if amount is None:
+            continue
         category = categories.get(category_id) if category_id else None
         top: int | None = category.parent_id if category and category.parent_id else category_id
-        totals[top] += -total
+        totals[top] += -amount
     result = []
     for top_id, spent in sorted(totals.items(), key=lambda item: -item[1]):
         category = categories.get(top_id) if top_id else None

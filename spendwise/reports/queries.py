@@ -5,21 +5,26 @@ the number of transactions: sums come from ``DailyTotal`` grouped in the databas
 payees and spending by tag, which the rollup does not carry, read the transaction table, each
 with one GROUP BY bounded by the date range (served by the (household, -date, -id) index).
 
-Amounts are in one ``currency`` (the person's home currency); rows in other currencies are not
-converted (exchange rates come later) but counted in ``other`` so that pages can say so.
+Amounts are in one ``currency`` (the person's home currency). Amounts in other currencies are
+converted at the rate of their own date (``spendwise.currency``): the sums are grouped by day
+for those currencies only, the rates for the range are loaded in one query, and each row is
+converted in Python and rounded to the minor unit before it is added. Amounts without a rate
+are left out and listed in ``missing`` (currency and days), so that pages can say so plainly.
 Transfers never count as spending or income. Spending is reported as a positive amount spent.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
 
+from spendwise.currency import queries as currency_queries
+from spendwise.currency.rates import Converter, MissingRates
 from spendwise.households.models import Household
 from spendwise.ledger.models import (
     Account,
@@ -37,27 +42,12 @@ ONE_DECIMAL = Decimal("0.1")
 
 
 # --- shared pieces ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OtherCurrencies:
-    """What a report left out because it is not in the report's currency."""
-
-    count: int = 0  # amounts (rollup entries, or accounts for net worth) left out
-    currencies: tuple[str, ...] = ()
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-
-class _OtherCounter:
-    def __init__(self) -> None:
-        self.counts: dict[str, int] = defaultdict(int)
-
-    def add(self, currency: str, count: int) -> None:
-        self.counts[currency] += count
-
-    def result(self) -> OtherCurrencies:
-        kept = {code: n for code, n in self.counts.items() if n}
-        return OtherCurrencies(sum(kept.values()), tuple(sorted(kept)))
+def _converter(
+    household: Household, currency: str, currencies: Iterable[str], first: date, last: date
+) -> Converter:
+    """A converter into ``currency`` for amounts dated ``first`` to ``last`` (both included):
+    one query for the rates, none when every amount is in ``currency`` already."""
+    return currency_queries.converter(household, currency, currencies, first, last)
 
 
 def percent(part: int, whole: int) -> Decimal | None:
@@ -82,15 +72,19 @@ def _month_bucket(months: Sequence[Period]) -> Case:
     )
 
 
-def _spending_rows(household: Household, start: date, end: date) -> list[tuple[int, str, int, int]]:
-    """(category_key, currency, total, count) of expenses in [start, end): one query."""
+def _spending_rows(
+    household: Household, start: date, end: date, currency: str
+) -> list[tuple[int, str, date | None, int, int]]:
+    """(category_key, currency, day, total, count) of expenses in [start, end), ``day`` only
+    for amounts not in ``currency``: one query."""
     return list(
         DailyTotal.objects.filter(
             household=household, kind=TransactionKind.EXPENSE, day__gte=start, day__lt=end
         )
-        .values_list("category_key", "currency")
+        .annotate(on=currency_queries.foreign_day(currency))
+        .values_list("category_key", "currency", "on")
         .annotate(total=Sum("total"), n=Sum("count"))
-        .values_list("category_key", "currency", "total", "n")
+        .values_list("category_key", "currency", "on", "total", "n")
         .order_by()
     )
 
@@ -130,7 +124,7 @@ class SpendingByCategory:
     parent: Category | None
     rows: list[CategorySpending]
     total: Money
-    other: OtherCurrencies
+    missing: MissingRates
 
 
 def spending_by_category(
@@ -138,19 +132,21 @@ def spending_by_category(
 ) -> SpendingByCategory:
     """Money spent in ``period`` per top-level expense category, children rolled into their
     parent, largest first; with ``parent`` (a top-level expense category of the household),
-    per subcategory of it plus what was booked on the parent itself. Two queries."""
+    per subcategory of it plus what was booked on the parent itself. Two queries (three with
+    amounts in other currencies: their rates)."""
     categories = _expense_categories(household)
     has_children = {c.parent_id for c in categories.values() if c.parent_id}
-    others = _OtherCounter()
+    sums = _spending_rows(household, period.start, period.end, currency)
+    converter = _converter(household, currency, {r[1] for r in sums}, period.start, period.last_day)
     totals: dict[int, int] = defaultdict(int)
-    for key, row_currency, total, count in _spending_rows(household, period.start, period.end):
+    for key, row_currency, on, total, count in sums:
         if parent is not None and _top_level(key, categories) != parent.id:
             continue
-        if row_currency != currency:
-            others.add(row_currency, count)
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is None:
             continue
         group = key if parent is not None else _top_level(key, categories)
-        totals[group] += -total
+        totals[group] += -amount
     grand_total = sum(totals.values())
     rows = []
     for key, spent in totals.items():
@@ -176,7 +172,9 @@ def spending_by_category(
             )
         )
     rows.sort(key=lambda row: (-row.spent.minor, row.direct, row.name.lower()))
-    return SpendingByCategory(currency, parent, rows, Money(grand_total, currency), others.result())
+    return SpendingByCategory(
+        currency, parent, rows, Money(grand_total, currency), converter.missing()
+    )
 
 
 # --- 2. monthly trend per category --------------------------------------------------------------
@@ -195,7 +193,7 @@ class MonthlyTrend:
     months: list[Period]
     series: list[TrendSeries]  # one per top-level expense category with spending, largest first
     totals: list[Money]  # all categories, per month
-    other: OtherCurrencies
+    missing: MissingRates
 
     @property
     def total(self) -> Money:
@@ -206,33 +204,35 @@ def monthly_trend(
     household: Household, period: Period, currency: str, *, start_day: int = 1
 ) -> MonthlyTrend:
     """Money spent per budget month (cut to ``period``) and top-level expense category,
-    children rolled up, over ``period``. Two queries."""
+    children rolled up, over ``period``. Two queries (three with other currencies)."""
     months = budget_months(period, start_day)
     if not months:
-        return MonthlyTrend(currency, [], [], [], OtherCurrencies())
+        return MonthlyTrend(currency, [], [], [], MissingRates())
     categories = _expense_categories(household)
-    rows = (
+    rows = list(
         DailyTotal.objects.filter(
             household=household,
             kind=TransactionKind.EXPENSE,
             day__gte=months[0].start,
             day__lt=months[-1].end,
         )
-        .annotate(bucket=_month_bucket(months))
-        .values_list("bucket", "category_key", "currency")
+        .annotate(bucket=_month_bucket(months), on=currency_queries.foreign_day(currency))
+        .values_list("bucket", "category_key", "currency", "on")
         .annotate(total=Sum("total"), n=Sum("count"))
-        .values_list("bucket", "category_key", "currency", "total", "n")
+        .values_list("bucket", "category_key", "currency", "on", "total", "n")
         .order_by()
     )
-    others = _OtherCounter()
+    converter = _converter(
+        household, currency, {r[2] for r in rows}, months[0].start, months[-1].last_day
+    )
     grid: dict[int, list[int]] = defaultdict(lambda: [0] * len(months))
-    for bucket, key, row_currency, total, count in rows:
+    for bucket, key, row_currency, on, total, count in rows:
         if bucket is None:
             continue
-        if row_currency != currency:
-            others.add(row_currency, count)
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is None:
             continue
-        grid[_top_level(key, categories)][bucket] += -total
+        grid[_top_level(key, categories)][bucket] += -amount
     series = []
     for top_id, amounts in grid.items():
         if not any(amounts):
@@ -251,7 +251,7 @@ def monthly_trend(
     totals = [
         Money(sum(grid[key][index] for key in grid), currency) for index in range(len(months))
     ]
-    return MonthlyTrend(currency, months, series, totals, others.result())
+    return MonthlyTrend(currency, months, series, totals, converter.missing())
 
 
 # --- 3. income vs expenses ----------------------------------------------------------------------
@@ -272,7 +272,7 @@ class IncomeVsExpenses:
     expenses: Money
     net: Money
     savings_rate: Decimal | None
-    other: OtherCurrencies
+    missing: MissingRates
 
 
 def _flow(period: Period, income: int, expenses: int, currency: str) -> MonthFlow:
@@ -286,45 +286,54 @@ def _flow(period: Period, income: int, expenses: int, currency: str) -> MonthFlo
 
 
 def _kind_rows(
-    household: Household, months: Sequence[Period]
-) -> list[tuple[int | None, str, str, int, int]]:
-    """(month bucket, kind, currency, total, count) of income and expenses: one query."""
-    return list(
+    household: Household, months: Sequence[Period], currency: str
+) -> tuple[list[tuple[int, str, int]], Converter]:
+    """(bucket, kind, total in ``currency``) of income and expenses in ``months``, amounts in
+    other currencies converted at their day's rate, and the converter (for what it left out).
+    One query, plus one for the rates when there are other currencies."""
+    rows = list(
         DailyTotal.objects.filter(
             household=household,
             kind__in=[TransactionKind.INCOME, TransactionKind.EXPENSE],
             day__gte=months[0].start,
             day__lt=months[-1].end,
         )
-        .annotate(bucket=_month_bucket(months))
-        .values_list("bucket", "kind", "currency")
+        .annotate(bucket=_month_bucket(months), on=currency_queries.foreign_day(currency))
+        .values_list("bucket", "kind", "currency", "on")
         .annotate(total=Sum("total"), n=Sum("count"))
-        .values_list("bucket", "kind", "currency", "total", "n")
+        .values_list("bucket", "kind", "currency", "on", "total", "n")
         .order_by()
     )
+    converter = _converter(
+        household, currency, {r[2] for r in rows}, months[0].start, months[-1].last_day
+    )
+    converted: list[tuple[int, str, int]] = []
+    for bucket, kind, row_currency, on, total, count in rows:
+        if bucket is None:
+            continue
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is not None:
+            converted.append((bucket, kind, amount))
+    return converted, converter
 
 
 def income_vs_expenses(
     household: Household, period: Period, currency: str, *, start_day: int = 1
 ) -> IncomeVsExpenses:
     """Income, expenses, net and savings rate per budget month (cut to ``period``), and for
-    the whole period. One query."""
+    the whole period. One query (two with other currencies)."""
     months = budget_months(period, start_day)
     zero = Money(0, currency)
     if not months:
-        return IncomeVsExpenses(currency, [], zero, zero, zero, None, OtherCurrencies())
-    others = _OtherCounter()
+        return IncomeVsExpenses(currency, [], zero, zero, zero, None, MissingRates())
     income = [0] * len(months)
     expenses = [0] * len(months)
-    for bucket, kind, row_currency, total, count in _kind_rows(household, months):
-        if bucket is None:
-            continue
-        if row_currency != currency:
-            others.add(row_currency, count)
-        elif kind == TransactionKind.INCOME:
-            income[bucket] += total
+    sums, converter = _kind_rows(household, months, currency)
+    for bucket, kind, amount in sums:
+        if kind == TransactionKind.INCOME:
+            income[bucket] += amount
         else:
-            expenses[bucket] += -total
+            expenses[bucket] += -amount
     rows = [_flow(m, income[i], expenses[i], currency) for i, m in enumerate(months)]
     overall = _flow(Period(months[0].start, months[-1].end), sum(income), sum(expenses), currency)
     return IncomeVsExpenses(
@@ -334,7 +343,7 @@ def income_vs_expenses(
         overall.expenses,
         overall.net,
         overall.savings_rate,
-        others.result(),
+        converter.missing(),
     )
 
 
@@ -359,7 +368,7 @@ class CashFlow:
     inflow: Money
     outflow: Money
     net: Money
-    other: OtherCurrencies
+    missing: MissingRates
 
 
 def cash_flow(
@@ -367,7 +376,7 @@ def cash_flow(
 ) -> CashFlow:
     """Money in (income) and out (expenses) over ``period``: per day when it is at most 31
     days long, else per budget month cut to the period. Transfers between the household's
-    own accounts are neither. One query."""
+    own accounts are neither. One query (two with other currencies)."""
     by_day = period.days <= CASH_FLOW_DAILY_MAX_DAYS
     buckets = (
         [Period(day, day + timedelta(days=1)) for day in days_of(period)]
@@ -376,19 +385,15 @@ def cash_flow(
     )
     zero = Money(0, currency)
     if not buckets:
-        return CashFlow(currency, by_day, [], zero, zero, zero, OtherCurrencies())
-    others = _OtherCounter()
+        return CashFlow(currency, by_day, [], zero, zero, zero, MissingRates())
     inflow = [0] * len(buckets)
     outflow = [0] * len(buckets)
-    for bucket, kind, row_currency, total, count in _kind_rows(household, buckets):
-        if bucket is None:
-            continue
-        if row_currency != currency:
-            others.add(row_currency, count)
-        elif kind == TransactionKind.INCOME:
-            inflow[bucket] += total
+    sums, converter = _kind_rows(household, buckets, currency)
+    for bucket, kind, amount in sums:
+        if kind == TransactionKind.INCOME:
+            inflow[bucket] += amount
         else:
-            outflow[bucket] += -total
+            outflow[bucket] += -amount
     rows = []
     running = 0
     for index, period in enumerate(buckets):
@@ -410,7 +415,7 @@ def cash_flow(
         Money(sum(inflow), currency),
         Money(sum(outflow), currency),
         Money(running, currency),
-        others.result(),
+        converter.missing(),
     )
 
 
@@ -425,8 +430,8 @@ class NetWorthPoint:
 class NetWorthSeries:
     currency: str
     points: list[NetWorthPoint]
-    accounts: int  # accounts in ``currency`` (archived ones too: they held money once)
-    other: OtherCurrencies  # here ``count`` is accounts in other currencies
+    accounts: int  # every account (archived ones too: they held money once)
+    missing: MissingRates  # balances in other currencies left out of a point: no rate that day
 
     @property
     def change(self) -> Money:
@@ -438,13 +443,14 @@ class NetWorthSeries:
 def net_worth_series(
     household: Household, period: Period, currency: str, *, start_day: int = 1
 ) -> NetWorthSeries:
-    """The sum of all ``currency`` accounts' balances (opening balances plus every
-    transaction up to and including the day, transfers too) at the end of each budget month
-    in ``period``; the last point is the period's last day when the period ends mid-month.
-    Two queries: the accounts, and the rollup bucketed by the month ends it falls between."""
+    """The sum of all accounts' balances (opening balances plus every transaction up to and
+    including the day, transfers too) at the end of each budget month in ``period``; the last
+    point is the period's last day when the period ends mid-month. Balances are added up per
+    currency, and each other currency's sum is converted at the rate of the point's day.
+    Two queries (three with other currencies): the accounts, and the rollup bucketed by the
+    month ends it falls between."""
     days = [month.last_day for month in budget_months(period, start_day)]
-    others = _OtherCounter()
-    opening = 0
+    opening: dict[str, int] = defaultdict(int)
     accounts = 0
     for row_currency, total, count in (
         Account.objects.filter(household=household)
@@ -453,12 +459,10 @@ def net_worth_series(
         .values_list("currency", "total", "n")
         .order_by()
     ):
-        if row_currency == currency:
-            opening, accounts = total, count
-        else:
-            others.add(row_currency, count)
+        opening[row_currency] += total
+        accounts += count
     if not days or not accounts:
-        return NetWorthSeries(currency, [], accounts, others.result())
+        return NetWorthSeries(currency, [], accounts, MissingRates())
     # bucket i holds the days after days[i-1] up to and including days[i]
     bucket = Case(
         When(day__lte=days[0], then=Value(0)),
@@ -470,23 +474,30 @@ def net_worth_series(
         default=None,
         output_field=IntegerField(),
     )
-    changes = [0] * len(days)
-    for index, total in (
-        DailyTotal.objects.filter(household=household, currency=currency, day__lte=days[-1])
+    changes: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
+    for index, row_currency, total in (
+        DailyTotal.objects.filter(household=household, day__lte=days[-1])
         .annotate(bucket=bucket)
-        .values_list("bucket")
+        .values_list("bucket", "currency")
         .annotate(total=Sum("total"))
-        .values_list("bucket", "total")
+        .values_list("bucket", "currency", "total")
         .order_by()
     ):
         if index is not None:
-            changes[index] += total
+            changes[row_currency][index] += total
+    # a currency whose accounts never hold anything needs no rate
+    currencies = sorted(c for c in set(opening) | set(changes) if opening[c] or any(changes[c]))
+    converter = _converter(household, currency, currencies, days[0], days[-1])
+    balances = {code: opening.get(code, 0) for code in currencies}
     points = []
-    balance = opening
     for index, day in enumerate(days):
-        balance += changes[index]
-        points.append(NetWorthPoint(day, Money(balance, currency)))
-    return NetWorthSeries(currency, points, accounts, others.result())
+        total = 0
+        for code in currencies:
+            balances[code] += changes[code][index] if code in changes else 0
+            amount = converter.minor(balances[code], code, day)
+            total += amount or 0
+        points.append(NetWorthPoint(day, Money(total, currency)))
+    return NetWorthSeries(currency, points, accounts, converter.missing())
 
 
 # --- 6. top payees ------------------------------------------------------------------------------
@@ -506,37 +517,50 @@ class TopPayees:
     currency: str
     rows: list[PayeeSpending]  # the top ``limit``, largest first
     total: Money  # all expenses in the range, the rows shown and the rest
-    other: OtherCurrencies
+    missing: MissingRates
+
+
+def _expenses(household: Household, period: Period) -> QuerySet[Transaction]:
+    return Transaction.objects.filter(
+        household=household,
+        kind=TransactionKind.EXPENSE,
+        date__gte=period.start,
+        date__lt=period.end,
+    )
 
 
 def top_payees(
     household: Household, period: Period, currency: str, limit: int = TOP_PAYEES
 ) -> TopPayees:
     """Payees by money spent with them in ``period``. One GROUP BY over the transactions of
-    the range (the rollup has no payee), grouped rows only: never a transaction row."""
-    others = _OtherCounter()
-    spent: list[PayeeSpending] = []
-    for payee_id, name, row_currency, total, count in (
-        Transaction.objects.filter(
-            household=household,
-            kind=TransactionKind.EXPENSE,
-            date__gte=period.start,
-            date__lt=period.end,
-        )
-        .values_list("payee_id", "payee__name", "currency")
+    the range (the rollup has no payee), grouped rows only: never a transaction row. Amounts
+    in other currencies are grouped per day too, and converted at that day's rate."""
+    rows = list(
+        _expenses(household, period)
+        .annotate(on=currency_queries.foreign_day(currency, "date"))
+        .values_list("payee_id", "payee__name", "currency", "on")
         .annotate(total=Sum("amount"), n=Count("id"))
-        .values_list("payee_id", "payee__name", "currency", "total", "n")
+        .values_list("payee_id", "payee__name", "currency", "on", "total", "n")
         .order_by()
-    ):
-        if row_currency != currency:
-            others.add(row_currency, count)
-        elif total:
-            spent.append(
-                PayeeSpending(payee_id, name or "No payee", Money(-total, currency), count)
-            )
+    )
+    converter = _converter(household, currency, {r[2] for r in rows}, period.start, period.last_day)
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[int | None, str] = {}
+    for payee_id, name, row_currency, on, total, count in rows:
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is None:
+            continue
+        totals[payee_id][0] += -amount
+        totals[payee_id][1] += count
+        names[payee_id] = name or "No payee"
+    spent = [
+        PayeeSpending(payee_id, names[payee_id], Money(minor, currency), count)
+        for payee_id, (minor, count) in totals.items()
+        if minor
+    ]
     spent.sort(key=lambda row: (-row.spent.minor, row.payee_id is None, row.name.lower()))
     total_spent = Money(sum(row.spent.minor for row in spent), currency)
-    return TopPayees(currency, spent[:limit], total_spent, others.result())
+    return TopPayees(currency, spent[:limit], total_spent, converter.missing())
 
 
 # --- 7. spending by tag -------------------------------------------------------------------------
@@ -553,33 +577,40 @@ class SpendingByTag:
     currency: str
     rows: list[TagSpending]  # largest first; an expense with two tags counts under both
     untagged: Money  # expenses without any tag
-    other: OtherCurrencies
+    missing: MissingRates
     untagged_count: int = 0
 
 
 def spending_by_tag(household: Household, period: Period, currency: str) -> SpendingByTag:
     """Money spent per tag in ``period``, plus what was spent without a tag. One GROUP BY
-    over the range's expenses joined to their tags (the rollup has no tags)."""
-    others = _OtherCounter()
-    rows: list[TagSpending] = []
-    untagged = untagged_count = 0
-    for tag_id, name, row_currency, total, count in (
-        Transaction.objects.filter(
-            household=household,
-            kind=TransactionKind.EXPENSE,
-            date__gte=period.start,
-            date__lt=period.end,
-        )
-        .values_list("tags__id", "tags__name", "currency")
+    over the range's expenses joined to their tags (the rollup has no tags); amounts in other
+    currencies grouped per day too and converted at that day's rate."""
+    rows = list(
+        _expenses(household, period)
+        .annotate(on=currency_queries.foreign_day(currency, "date"))
+        .values_list("tags__id", "tags__name", "currency", "on")
         .annotate(total=Sum("amount"), n=Count("id"))
-        .values_list("tags__id", "tags__name", "currency", "total", "n")
+        .values_list("tags__id", "tags__name", "currency", "on", "total", "n")
         .order_by()
-    ):
-        if row_currency != currency:
-            others.add(row_currency, count)
-        elif tag_id is None:
-            untagged, untagged_count = -total, count
-        elif total:
-            rows.append(TagSpending(tag_id, name, Money(-total, currency), count))
-    rows.sort(key=lambda row: (-row.spent.minor, row.name.lower()))
-    return SpendingByTag(currency, rows, Money(untagged, currency), others.result(), untagged_count)
+    )
+    converter = _converter(household, currency, {r[2] for r in rows}, period.start, period.last_day)
+    totals: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    names: dict[int, str] = {}
+    for tag_id, name, row_currency, on, total, count in rows:
+        amount = converter.minor(total, row_currency, on, count)
+        if amount is None:
+            continue
+        totals[tag_id][0] += -amount
+        totals[tag_id][1] += count
+        if tag_id is not None:
+            names[tag_id] = name
+    untagged, untagged_count = totals.pop(None, [0, 0])
+    tagged = [
+        TagSpending(tag_id, names[tag_id], Money(minor, currency), count)
+        for tag_id, (minor, count) in totals.items()
+        if minor and tag_id is not None
+    ]
+    tagged.sort(key=lambda row: (-row.spent.minor, row.name.lower()))
+    return SpendingByTag(
+        currency, tagged, Money(untagged, currency), converter.missing(), untagged_count
+    )

@@ -1,6 +1,8 @@
 """The report pages: each parses the date range, loads through household-scoped helpers,
 calls one query of ``reports.queries`` and renders a chart with a table of the same numbers,
-or (``?format=csv``) a CSV of them. Amounts are in the person's home currency.
+or (``?format=csv``) a CSV of them. Amounts are in the person's home currency, other currencies
+converted at the rate of each amount's date; what has no rate is left out and named above the
+chart (the CSV carries the same numbers as the table and chart).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from spendwise.currency.rates import MissingRates
 from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.ledger.models import Category, CategoryKind
 from spendwise.ledger.queries import get_category
@@ -438,7 +441,7 @@ def net_worth(request: HouseholdRequest) -> HttpResponse:
             request.household, period, currency, start_day=user.month_start_day
         )
         if not future
-        else queries.NetWorthSeries(currency, [], 0, queries.OtherCurrencies())
+        else queries.NetWorthSeries(currency, [], 0, MissingRates())
     )
     if _wants_csv(request):
         header = ["date", "net_worth", "currency"]

@@ -59,6 +59,7 @@ def test_a_custom_range_includes_both_days():
         ("2026-11-01", None, "Enter the to date."),
         ("2000-01-01", "2026-11-01", "Choose a range of at most ten years."),
         ("9999-12-31", "9999-12-31", "That date is out of range."),
+        ("0001-01-03", "0001-01-05", "That date is out of range."),  # was a 500 (year 0)
     ],
 )
 def test_an_unusable_custom_range_falls_back_to_this_month_with_a_message(

@@ -70,7 +70,8 @@ def test_spending_shows_the_table_and_the_same_numbers_as_chart_data(world, owne
     assert 'Uncategorised</th><td class="amount">$35.01</td><td class="amount">4.1%</td>' in page
     assert f'href="/reports/spending/?range=this_month&amp;category={food.pk}">Food</a>' in page
     assert 'data-testid="total">$855.00<' in page
-    assert "1 amount in other currencies (EUR) is not included." in page
+    # no exchange rates yet: the euro groceries are left out, and the page says so plainly
+    assert "No EUR→USD rate for 1 day (2026-11-06); those amounts are not included." in page
     data = chart_data(response)
     assert data["type"] == "doughnut"
     assert data["labels"] == ["Housing", "Uncategorised", "Food"]
@@ -135,7 +136,8 @@ def test_the_drill_down_shows_a_parents_subcategories(world, owner_client: Clien
                 '<th scope="row">Sep 30, 2026</th><td class="amount">$3,187.50</td>',
                 '<th scope="row">Oct 31, 2026</th><td class="amount">$5,321.51</td>',
                 '<th scope="row">Nov 20, 2026</th><td class="amount">$4,466.51</td>',
-                "1 account in other currencies (EUR) is not included.",
+                "No EUR→USD rate for 3 days (2026-09-30, 2026-10-31, 2026-11-20); those "
+                "amounts are not included.",
             ],
         ),
         (

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from spendwise.currency.rates import MissingRates, RateGap
 from spendwise.ledger.models import Category
 from spendwise.money import Money
 from spendwise.periods import Period, preset_period
@@ -19,6 +20,10 @@ SEP = Period(date(2026, 9, 1), date(2026, 10, 1))
 OCT = Period(date(2026, 10, 1), date(2026, 11, 1))
 NOV = Period(date(2026, 11, 1), date(2026, 12, 1))
 LAST_3 = Period(SEP.start, NOV.end)
+
+
+# No exchange rates in these tests: the euro groceries of 6 November are left out, and named.
+EUR_ON_NOV_6 = MissingRates((RateGap("EUR", "USD", (date(2026, 11, 6),), 1),))
 
 
 def usd(minor: int) -> Money:
@@ -37,13 +42,17 @@ def test_it_rolls_children_into_their_top_level_category(world):
     assert [r.has_children for r in report.rows] == [True, False, True]
 
 
-def test_it_leaves_out_and_counts_amounts_in_other_currencies(world):
+def test_without_a_rate_amounts_in_other_currencies_are_left_out_and_named(world):
     report = queries.spending_by_category(world.member.household, NOV, "USD")
 
-    assert report.other == queries.OtherCurrencies(1, ("EUR",))
+    assert report.total == usd(85_500)
+    assert report.missing == EUR_ON_NOV_6
     euros = queries.spending_by_category(world.member.household, NOV, "EUR")
     assert [(r.name, r.spent) for r in euros.rows] == [("Food", Money(999, "EUR"))]
-    assert euros.other.count == 3  # the three USD expense entries of November
+    assert euros.missing.messages == [  # the three USD expense entries of November
+        "No USD→EUR rate for 3 days (2026-11-02, 2026-11-04, 2026-11-10); those amounts are "
+        "not included."
+    ]
 
 
 def test_a_drill_down_shows_subcategories_and_what_is_directly_in_the_parent(world):
@@ -58,7 +67,7 @@ def test_a_drill_down_shows_subcategories_and_what_is_directly_in_the_parent(wor
     ]
     assert report.total == usd(9_848)
     assert report.rows[0].direct and report.rows[0].category_id == food.pk
-    assert report.other.count == 1  # the EUR groceries are Food too
+    assert report.missing == EUR_ON_NOV_6  # the EUR groceries are Food too
 
 
 def test_the_trend_has_one_series_per_top_level_category_per_month(world):
@@ -72,7 +81,7 @@ def test_the_trend_has_one_series_per_top_level_category_per_month(world):
     ]
     assert report.totals == [usd(81_250), usd(86_599), usd(85_500)]
     assert report.total == usd(253_349)
-    assert report.other.count == 1
+    assert report.missing == EUR_ON_NOV_6
 
 
 def test_income_vs_expenses_gives_the_savings_rate_per_month(world):
@@ -87,7 +96,7 @@ def test_income_vs_expenses_gives_the_savings_rate_per_month(world):
         usd(600_000), usd(253_349), usd(346_651),
     )  # fmt: skip
     assert report.savings_rate == Decimal("57.8")  # 57.775…
-    assert report.other.count == 1
+    assert report.missing == EUR_ON_NOV_6
 
 
 def test_the_savings_rate_rounds_half_up_and_can_be_negative():
@@ -123,7 +132,7 @@ def test_cash_flow_is_per_month_for_longer_ranges(world):
     ]
 
 
-def test_net_worth_is_every_home_currency_balance_at_each_month_end(world):
+def test_without_rates_net_worth_is_every_home_currency_balance_at_each_month_end(world):
     until_today = Period(SEP.start, date(2026, 11, 21))
 
     report = queries.net_worth_series(world.member.household, until_today, "USD")
@@ -133,8 +142,11 @@ def test_net_worth_is_every_home_currency_balance_at_each_month_end(world):
         (date(2026, 10, 31), usd(532_151)),  # - 25.99 - 800.00 - 40.00 + 3,000.00
         (date(2026, 11, 20), usd(446_651)),  # - 19.99 - 35.01 - 800.00; the transfer nets out
     ]
-    assert report.accounts == 2
-    assert report.other == queries.OtherCurrencies(1, ("EUR",))  # the Euro card
+    assert report.accounts == 3
+    assert report.missing.messages == [  # the Euro card's balance at each point
+        "No EUR→USD rate for 3 days (2026-09-30, 2026-10-31, 2026-11-20); those amounts are "
+        "not included."
+    ]
     assert report.change == usd(446_651 - 318_750)
 
 
@@ -154,7 +166,7 @@ def test_top_payees_are_ordered_by_spending(world):
         ("Luigi's", usd(2_599), 1),
     ]
     assert report.total == usd(253_349)
-    assert report.other.count == 1
+    assert report.missing == EUR_ON_NOV_6
 
 
 def test_top_payees_stop_at_fifteen(owner, frozen_today):
@@ -178,7 +190,7 @@ def test_spending_by_tag_counts_an_expense_under_each_of_its_tags(world):
         ("date night", usd(2_599), 1),
     ]
     assert report.untagged == usd(244_000)
-    assert report.other.count == 1
+    assert report.missing == EUR_ON_NOV_6
 
 
 def test_transfers_are_never_spending_or_income(owner, frozen_today):
