@@ -1,7 +1,8 @@
 """Identity providers: how people sign up, confirm, sign in and reset passwords.
 
 The pages talk only to ``IdentityProvider``; ``IDENTITY_PROVIDER`` picks the implementation
-(``local`` now, ``cognito`` later) without touching a page.
+(``local``: Django accounts and e-mailed codes; ``cognito``: an Amazon Cognito user
+pool) without touching a page.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ def _provider(name: str) -> IdentityProvider:
         from spendwise.identity.providers.local import LocalIdentityProvider
 
         return LocalIdentityProvider()
+    if name == "cognito":
+        from spendwise.identity.providers.cognito import CognitoIdentityProvider
+
+        return CognitoIdentityProvider()
     raise ValueError(f"unknown identity provider {name!r}")
 
 

@@ -18,8 +18,12 @@ class IdentityProvider(Protocol):
     def sign_up(self, request: HttpRequest, *, email: str, password: str) -> None:
         """Register and send a confirmation code. Says nothing about existing accounts."""
 
-    def confirm_sign_up(self, request: HttpRequest, *, email: str, code: str) -> User:
-        """Check the code; on success the person is provisioned and may sign in."""
+    def confirm_sign_up(self, request: HttpRequest, *, email: str, code: str) -> User | None:
+        """Check the code; on success the person may sign in.
+
+        Returns the provisioned user, or None where provisioning happens elsewhere (Cognito:
+        the PostConfirmation Lambda, or the first sign-in).
+        """
 
     def resend_code(self, request: HttpRequest, *, email: str) -> None: ...
 
@@ -34,3 +38,13 @@ class IdentityProvider(Protocol):
     def confirm_forgot_password(
         self, request: HttpRequest, *, email: str, code: str, new_password: str
     ) -> None: ...
+
+    def verify_password(self, request: HttpRequest, *, user: User, password: str) -> bool:
+        """True when ``password`` is the signed-in ``user``'s current one (re-authentication
+        before a dangerous step). A throttled attempt raises ``IdentityError``."""
+
+    def delete_account(self, request: HttpRequest, *, user: User) -> None:
+        """Delete the person's account at the identity provider (nothing remote for local).
+
+        The caller deletes the local rows and signs the person out.
+        """

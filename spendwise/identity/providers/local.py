@@ -23,6 +23,8 @@ from spendwise.identity.providers.base import IdentityError
 
 CODE_ATTEMPTS_PER_CODE = 5
 WRONG_CODE = "That code is not right or has expired. Check the e-mail or ask for a new code."
+WRONG_CREDENTIALS = "The e-mail or password is not right."
+UNCONFIRMED = "Confirm your e-mail address first: enter the code we sent you."
 
 
 def _hash_code(code: str) -> str:
@@ -74,7 +76,8 @@ def _check_code(user: User | None, purpose: str, code: str, keys: list[str]) -> 
     throttle.clear_failures(keys)
 
 
-def _check_password(password: str, email: str) -> None:
+def check_password_strength(password: str, email: str) -> None:
+    """Django's password validators (``AUTH_PASSWORD_VALIDATORS``); both providers use them."""
     try:
         validate_password(password, user=User(email=email))
     except ValidationError as exc:
@@ -99,7 +102,7 @@ def _send_confirmation(user: User) -> None:
 class LocalIdentityProvider:
     def sign_up(self, request: HttpRequest, *, email: str, password: str) -> None:
         email = normalize_email(email)
-        _check_password(password, email)
+        check_password_strength(password, email)
         user = User.objects.filter(email=email).first()
         if user is not None and user.is_confirmed:
             # Do not reveal that the address is taken; tell its owner instead.
@@ -140,13 +143,10 @@ class LocalIdentityProvider:
         user = authenticate(request, username=email, password=password)
         if not isinstance(user, User):
             throttle.record_failure(keys)
-            raise IdentityError("The e-mail or password is not right.", code="wrong_credentials")
+            raise IdentityError(WRONG_CREDENTIALS, code="wrong_credentials")
         throttle.clear_failures(keys)
         if not user.is_confirmed:
-            raise IdentityError(
-                "Confirm your e-mail address first: enter the code we sent you.",
-                code="unconfirmed",
-            )
+            raise IdentityError(UNCONFIRMED, code="unconfirmed")
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return user
 
@@ -170,7 +170,7 @@ class LocalIdentityProvider:
         self, request: HttpRequest, *, email: str, code: str, new_password: str
     ) -> None:
         email = normalize_email(email)
-        _check_password(new_password, email)
+        check_password_strength(new_password, email)
         user = User.objects.filter(email=email, is_active=True).first()
         # Not in a transaction: a wrong code's attempt count must stick.
         _check_code(
@@ -183,3 +183,17 @@ class LocalIdentityProvider:
             user.email_confirmed_at = timezone.now()
         user.save(update_fields=["password", "email_confirmed_at"])
         provision_user(email=email, confirmed=True)
+
+    def verify_password(self, request: HttpRequest, *, user: User, password: str) -> bool:
+        keys = throttle.throttle_keys(request, "sign_in", user.email)
+        wait = throttle.seconds_until_allowed(keys)
+        if wait:
+            raise IdentityError(throttle.throttled_message(wait), code="throttled")
+        if not user.check_password(password):
+            throttle.record_failure(keys)
+            return False
+        throttle.clear_failures(keys)
+        return True
+
+    def delete_account(self, request: HttpRequest, *, user: User) -> None:
+        """Nothing to delete outside this database."""
