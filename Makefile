@@ -18,10 +18,10 @@ PORT ?= 8000
 DEBUG ?= true
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint fmt lock clean bench
+.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import
 
 help:  ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
 venv: $(VENV_STAMP)  ## create .venv and install requirements/dev.lock
 
@@ -53,6 +53,15 @@ test: venv assets  ## run the whole test suite on a temporary PostgreSQL (CI=tru
 
 bench: venv assets  ## page latency at 10k/100k/1M transactions vs the raw-SQL floor (BENCH_SIZES=…)
 	$(PY) -m spendwise.testing.postgres -- $(PY) bench/run.py
+
+bench-import: venv  ## a 10k-row CSV through detect, parse, preview, commit, undo: rows/s
+	$(PY) -m spendwise.testing.postgres -- $(PY) bench/import_bench.py
+
+bench-suggest: venv  ## category suggestion accuracy on held-out demo data (last 20 % by date)
+	$(PY) -m spendwise.testing.postgres -- $(PY) bench/suggest_accuracy.py
+
+lambda: venv  ## build dist/post_confirmation.zip (the PostConfirmation Lambda), reproducibly
+	$(PY) lambdas/build.py --output dist/post_confirmation.zip
 
 lint: venv  ## ruff (lint + format check) and mypy
 	$(VENV)/bin/ruff check .

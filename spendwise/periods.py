@@ -100,13 +100,22 @@ def preset_period(preset: str, today: date, start_day: int = 1) -> Period:
     raise ValueError(f"unknown date range preset {preset!r}")
 
 
+# Custom ranges stay within these days: the budget months around year 1 or 9999 would step
+# outside what a date can hold (and nothing can be booked outside 1900 to 50 years ahead).
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
 def _parse_day(text: str | None, what: str) -> date:
     if not text or not text.strip():
         raise ValueError(f"Enter the {what} date.")
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"“{text.strip()[:20]}” is not a date (use YYYY-MM-DD).") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError("That date is out of range.")
+    return day
 
 
 def parse_date_range(

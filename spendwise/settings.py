@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "spendwise.recurring",
     "spendwise.budgets",
     "spendwise.notifications",
+    "spendwise.currency",
+    "spendwise.rules",
+    "spendwise.imports",
+    "spendwise.attachments",
+    "spendwise.portability",
     "spendwise.web",
     "spendwise.api",
 ]
@@ -70,6 +75,7 @@ MIDDLEWARE = [
     "spendwise.households.middleware.CurrentHouseholdMiddleware",
     "spendwise.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "spendwise.identity.middleware.CognitoSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -108,7 +114,31 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.User"
-IDENTITY_PROVIDER = env_choice("IDENTITY_PROVIDER", ("local",), "local")
+IDENTITY_PROVIDER = env_choice("IDENTITY_PROVIDER", ("local", "cognito"), "local")
+# cognito: the same pages call the user pool's API through boto3 (no hosted UI, so the
+# cognito-idp VPC endpoint is enough). See docs/identity.md. AWS_ENDPOINT_URL (below) points
+# boto3 and the JWKS download at an emulator.
+COGNITO_USER_POOL_ID = env_str("COGNITO_USER_POOL_ID").strip()
+COGNITO_CLIENT_ID = env_str("COGNITO_CLIENT_ID").strip()
+COGNITO_CLIENT_SECRET = env_str("COGNITO_CLIENT_SECRET")  # only for an app client with a secret
+if IDENTITY_PROVIDER == "cognito":
+    if not (COGNITO_USER_POOL_ID and COGNITO_CLIENT_ID):
+        raise ConfigurationError(
+            "IDENTITY_PROVIDER=cognito needs COGNITO_USER_POOL_ID (e.g. eu-west-1_AbC123) and "
+            "COGNITO_CLIENT_ID (the app client allowing USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH)."
+        )
+    # A pool id is "<region>_<id>": the region is where its API and its token issuer live.
+    _pool_region = COGNITO_USER_POOL_ID.partition("_")[0]
+    if "_" not in COGNITO_USER_POOL_ID or not _pool_region:
+        raise ConfigurationError(
+            f"COGNITO_USER_POOL_ID={COGNITO_USER_POOL_ID!r} is not a user pool id "
+            "(<region>_<id>, e.g. eu-west-1_AbC123)."
+        )
+    if env_str("AWS_REGION") not in ("", _pool_region):
+        raise ConfigurationError(
+            f"COGNITO_USER_POOL_ID={COGNITO_USER_POOL_ID!r} is in {_pool_region} but "
+            f"AWS_REGION={env_str('AWS_REGION')!r}."
+        )
 LOGIN_URL = "identity:sign_in"
 LOGIN_REDIRECT_URL = "web:dashboard"
 AUTH_PASSWORD_VALIDATORS = [
@@ -167,6 +197,25 @@ STORAGES = {
     "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 
+# --- Files: receipts and imports (spendwise/attachments/storage.py) -------------------------------
+FILE_STORAGE = env_choice("FILE_STORAGE", ("local", "s3"), "local")
+# local: a folder served only through the signed-in, household-scoped file view.
+FILE_STORAGE_DIR = Path(env_str("FILE_STORAGE_DIR", "var/files"))
+if not FILE_STORAGE_DIR.is_absolute():
+    FILE_STORAGE_DIR = BASE_DIR / FILE_STORAGE_DIR
+# s3: a private bucket; objects encrypted with SSE-S3, or SSE-KMS when a key id is given.
+S3_BUCKET = env_str("S3_BUCKET")
+S3_KMS_KEY_ID = env_str("S3_KMS_KEY_ID")
+AWS_REGION = env_str("AWS_REGION")
+AWS_ENDPOINT_URL = env_str("AWS_ENDPOINT_URL")  # an emulator (moto, MinIO); empty for AWS
+if FILE_STORAGE == "s3" and not S3_BUCKET:
+    raise ConfigurationError("FILE_STORAGE=s3 needs S3_BUCKET (the private bucket's name).")
+# Seconds a link to a stored file (presigned S3 URL or signed local link) stays valid.
+FILE_URL_EXPIRY_SECONDS = env_int("FILE_URL_EXPIRY_SECONDS", 300, minimum=1)
+RECEIPT_MAX_BYTES = env_int("RECEIPT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
+# Largest SpendWise export (zip) the import page and command accept.
+RESTORE_MAX_BYTES = env_int("RESTORE_MAX_BYTES", 1024 * 1024 * 1024, minimum=1)
+
 # --- Security -----------------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -198,3 +247,16 @@ API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)
 
 # --- Product defaults ---------------------------------------------------------------------------
 TRANSACTIONS_PAGE_SIZE = env_int("TRANSACTIONS_PAGE_SIZE", 50, minimum=5)
+# Exchange rates: a rate up to this many days older than an amount's date still converts it
+# (the ECB publishes on working days only).
+EXCHANGE_RATE_MAX_AGE_DAYS = env_int("EXCHANGE_RATE_MAX_AGE_DAYS", 7, minimum=0)
+
+# --- Imports ------------------------------------------------------------------------------------
+# A statement file larger than this (bytes) is refused from its Content-Length, unread.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Rows in one import (transactions of a file), so that one commit stays a few seconds.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+# Uploads above this many bytes stream to a temporary file instead of memory (Django's
+# default, written down because imports rely on it); other request bodies stay capped.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=0)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import importlib
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -21,12 +22,14 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from spendwise.api.models import ApiToken
+from spendwise.households.decorators import HouseholdRequest
 from spendwise.households.models import Membership
 from spendwise.households.queries import current_membership
 from spendwise.identity.models import User
 
 TOKEN_PREFIX = "sw_"  # noqa: S105 - a public marker, not a secret
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+_PREFIX = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4) in new_token_text
 
 
 class InvalidCredentials(AuthenticationError):
@@ -53,6 +56,11 @@ def bind(request: HttpRequest, principal: Principal) -> Principal:
     request.membership = principal.membership  # type: ignore[attr-defined]
     request.household = principal.membership.household  # type: ignore[attr-defined]
     return principal
+
+
+def household_request(request: HttpRequest) -> HouseholdRequest:
+    """The request with the caller's user, household and membership, as ``bind`` set them."""
+    return request  # type: ignore[return-value]
 
 
 def hash_secret(secret: str) -> str:
@@ -95,6 +103,8 @@ def _personal_token(text: str) -> Principal:
         prefix, secret = text[len(TOKEN_PREFIX) :].split("_", 1)
     except ValueError:
         raise InvalidCredentials() from None
+    if not _PREFIX.fullmatch(prefix):  # e.g. a NUL, which PostgreSQL refuses in a query
+        raise InvalidCredentials()
     token = (
         ApiToken.objects.select_related("user", "household")
         .filter(prefix=prefix, revoked_at=None)

@@ -50,6 +50,8 @@ def error_body(
     return {"detail": detail, "code": code, "errors": errors or []}
 
 
+_LOCATIONS = ("body", "payload", "query", "path", "header", "cookie")
+
 _HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -79,9 +81,8 @@ def install(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = []
         for error in exc.errors:
-            location = [
-                str(part) for part in error.get("loc", ()) if part not in ("body", "payload")
-            ]
+            # The parameter's own name: where it travels (body, query, path) the client knows.
+            location = [str(part) for part in error.get("loc", ()) if part not in _LOCATIONS]
             errors.append({"field": ".".join(location) or None, "message": str(error.get("msg"))})
         return respond(request, 422, error_body("The request is not valid.", "invalid", errors))
 

@@ -33,12 +33,20 @@ errors.install(api)
 
 def _mount() -> None:
     from spendwise.api.tokens import router as tokens
+    from spendwise.budgets.api import router as budgets
     from spendwise.identity.api import router as me
     from spendwise.ledger.api import router as ledger
+    from spendwise.notifications.api import router as notifications
+    from spendwise.recurring.api import router as recurring
+    from spendwise.reports.api import router as reports
 
     api.add_router("/me", me)
     api.add_router("/tokens", tokens)
     api.add_router("/", ledger)
+    api.add_router("/", budgets)
+    api.add_router("/", reports)
+    api.add_router("/", recurring)
+    api.add_router("/", notifications)
 
 
 _mount()

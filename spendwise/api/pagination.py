@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db.models import Model, QuerySet
-from ninja import Schema
 from ninja.errors import HttpError
+
+from spendwise.api.schemas import QueryIn
 
 M = TypeVar("M", bound=Model)
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,200}")
@@ -21,7 +22,7 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-class PageParams(Schema):
+class PageParams(QueryIn):
     limit: int = DEFAULT_LIMIT
     cursor: str = ""
 

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field
+from pydantic import BeforeValidator, ConfigDict, Field, field_validator
 
 from spendwise.money import Money, MoneyError
 
@@ -33,10 +33,20 @@ def _decimal_text(value: Any) -> str:
     return str(value).strip()
 
 
+# What ``_decimal_text`` accepts, for the schema (and the clients and fuzzers that read it).
+DECIMAL_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$"
+
 DecimalText = Annotated[
     str,
     BeforeValidator(_decimal_text),
-    Field(examples=["12.50"], description="Decimal string in the currency's minor digits"),
+    Field(
+        examples=["12.50"],
+        pattern=DECIMAL_PATTERN,
+        max_length=40,
+        description="Decimal string in the currency's minor digits",
+        # Pydantic checks the pattern after the validator and leaves it out of the schema.
+        json_schema_extra={"pattern": DECIMAL_PATTERN},
+    ),
 ]
 
 
@@ -49,7 +59,26 @@ def parse_money(text: str, currency: str, field: str = "amount") -> Money:
         raise DomainError(str(exc), field=field) from None
 
 
-class StrictIn(Schema):
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL cannot store a NUL character in text: refuse it (422), never a 500."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    if isinstance(value, list | tuple):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
+class QueryIn(Schema):
+    """Query parameters: text in them is checked as in bodies."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text_without_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
+
+
+class StrictIn(QueryIn):
     """Inputs refuse fields they do not know, so a typo is an error, not silently ignored."""
 
     model_config = ConfigDict(extra="forbid")

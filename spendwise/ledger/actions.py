@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Value
 from django.db.models.functions import Lower
 
 from spendwise.errors import DomainError, PermissionDenied
@@ -276,6 +276,22 @@ def payee_for_name(household: Household, name: str) -> Payee | None:
     return payee or Payee.objects.create(household=household, name=name[:100])
 
 
+def _create_tag(household: Household, name: str) -> Tag:
+    """Create the tag, or return the one the database already counts as ``name``. Python's
+    ``str.lower`` and the database's ``lower()`` differ outside ASCII (under a C collation, and
+    in SQLite, "Ð" stays "Ð"), so the lookup in Python can miss a row that the unique index on
+    ``lower(name)`` then refuses: answer with that row, never an IntegrityError."""
+    try:
+        with transaction.atomic():
+            return Tag.objects.create(household=household, name=name)
+    except IntegrityError:
+        return (
+            Tag.objects.annotate(key=Lower("name"))
+            .filter(household=household, key=Lower(Value(name)))
+            .get()
+        )
+
+
 def payee_update(
     *, actor: Membership, payee: Payee, name: str, default_category: Category | None
 ) -> Payee:
@@ -317,7 +333,7 @@ def tags_for_names(household: Household, names: Iterable[str]) -> list[Tag]:
     for name in names:
         tag = existing.get(name.lower())
         if tag is None:
-            tag = existing[name.lower()] = Tag.objects.create(household=household, name=name)
+            tag = existing[name.lower()] = _create_tag(household, name)
         tags.append(tag)
     return tags
 

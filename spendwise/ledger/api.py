@@ -14,7 +14,14 @@ from pydantic import Field
 
 from spendwise.api.errors import responses
 from spendwise.api.pagination import PageParams, clamp_limit, decode, encode, id_page
-from spendwise.api.schemas import DecimalText, MoneyOut, StrictIn, money_out, parse_money
+from spendwise.api.schemas import (
+    DecimalText,
+    MoneyOut,
+    QueryIn,
+    StrictIn,
+    money_out,
+    parse_money,
+)
 from spendwise.errors import DomainError
 from spendwise.households.decorators import HouseholdRequest
 from spendwise.ledger import actions, queries
@@ -339,7 +346,7 @@ class TransactionList(Schema):
     next_cursor: str | None
 
 
-class TransactionFilterParams(Schema):
+class TransactionFilterParams(QueryIn):
     limit: int = 50
     cursor: str = ""
     date_from: date | None = None

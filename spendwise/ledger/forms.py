@@ -32,6 +32,11 @@ from spendwise.ledger.models import (
 )
 from spendwise.ledger.queries import TransactionFilters
 from spendwise.money import Money, MoneyError, check_currency
+from spendwise.rules.entry import (
+    SuggestingCategorySelect,
+    apply_rules_to_entry,
+    payee_suggest_attrs,
+)
 from spendwise.web.forms import (
     AMOUNT_MAX_LENGTH,
     amount_input,
@@ -106,12 +111,17 @@ class EntryForm(forms.Form):
     )
     account = AccountChoiceField(queryset=Account.objects.none(), empty_label=None)
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), required=False, empty_label="No category"
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label="No category",
+        widget=SuggestingCategorySelect,
     )
     payee = forms.CharField(
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"list": "payee-names", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"list": "payee-names", "autocomplete": "off", **payee_suggest_attrs()}
+        ),
     )
     tags = forms.CharField(
         max_length=500,
@@ -120,6 +130,11 @@ class EntryForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     note = forms.CharField(max_length=500, required=False)
+    apply_rules = forms.BooleanField(
+        required=False,
+        label="Apply my rules",
+        help_text="Fill an empty category, rename the payee and add tags as your rules say.",
+    )
 
     def __init__(
         self,
@@ -168,7 +183,7 @@ class EntryForm(forms.Form):
 
     def entry(self) -> EntryInput:
         data = self.cleaned_data
-        return EntryInput(
+        entry = EntryInput(
             kind=data["kind"],
             account=data["account"],
             date=data["date"],
@@ -178,6 +193,7 @@ class EntryForm(forms.Form):
             tag_names=tuple(parse_tag_names(data["tags"])),
             note=data["note"],
         )
+        return apply_rules_to_entry(self.household, entry) if data["apply_rules"] else entry
 
 
 # --- transfers ----------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from spendwise.attachments.forms import ReceiptForm
+from spendwise.attachments.queries import attachments_of, with_receipts
 from spendwise.errors import DomainError
 from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.ledger import actions, queries
@@ -90,6 +92,7 @@ class ListedRow:
     edit_url: str
     delete_url: str
     account_url: str
+    receipts_url: str | None = None  # set when the transaction has receipts (the paperclip)
 
 
 def _listed(request: HouseholdRequest, rows: list[Transaction]) -> dict[str, Any]:
@@ -100,6 +103,8 @@ def _listed(request: HouseholdRequest, rows: list[Transaction]) -> dict[str, Any
     delete_url = _url_for_pk("ledger:transaction_delete")
     account_url = _url_for_pk("ledger:account_detail")
     tag_url = reverse("ledger:transactions") + "?tag="
+    receipts_url = _url_for_pk("attachments:receipts")
+    has_receipts = with_receipts(row.pk for row in rows)  # one query for the whole page
     listed = [
         ListedRow(
             row,
@@ -110,6 +115,7 @@ def _listed(request: HouseholdRequest, rows: list[Transaction]) -> dict[str, Any
             edit_url=transfer_edit_url(row.transfer_id) if row.transfer_id else edit_url(row.pk),
             delete_url=delete_url(row.pk),
             account_url=account_url(row.account_id),
+            receipts_url=receipts_url(row.pk) if row.pk in has_receipts else None,
         )
         for row in rows
     ]
@@ -168,6 +174,7 @@ def transactions(request: HouseholdRequest) -> HttpResponse:
                 "filters_active": bool(params),
                 "cursor": cursor,
                 "list_url": list_url,
+                "export_url": _with_query(reverse("portability:transactions_csv"), params),
                 "has_accounts": has_accounts,
                 "has_transactions": bool(page.rows)
                 or Transaction.objects.filter(household=household).exists(),
@@ -244,9 +251,14 @@ def transaction_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, "Transaction saved.")
         return redirect(_next_url(request, reverse("ledger:transactions")))
-    return render(
-        request, "ledger/transaction_form.html", {"form": form, "row": row}, status=status
-    )
+    context = {
+        "form": form,
+        "row": row,
+        "receipts": attachments_of(row),
+        "receipt_form": ReceiptForm(),
+        "return_to": request.path,
+    }
+    return render(request, "ledger/transaction_form.html", context, status=status)
 
 
 @household_required

@@ -8,21 +8,36 @@ added to ``TARGETS``: no page can escape this test by being forgotten.
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
+from zipfile import ZipFile
 
 import pytest
 import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spendwise.api.actions import token_create
+from spendwise.api.models import ApiToken
+from spendwise.attachments.actions import attachment_add
+from spendwise.attachments.models import Attachment
+from spendwise.attachments.storage import get_storage
 from spendwise.budgets.actions import budget_set
 from spendwise.budgets.models import Budget, BudgetAmount
+from spendwise.currency.actions import rate_set
+from spendwise.currency.models import ExchangeRate
 from spendwise.households.models import Household, Membership
+from spendwise.imports.actions import draft_create, import_commit
+from spendwise.imports.models import ImportBatch, ImportDraft, ImportLine, ImportMapping
 from spendwise.ledger.models import Account, Category, Payee, Tag, Transaction, Transfer
 from spendwise.money import Money
 from spendwise.recurring.actions import run_due
 from spendwise.recurring.models import Occurrence, Schedule
+from spendwise.rules.actions import RuleInput, rule_create
+from spendwise.rules.models import Rule
 from spendwise.testing.factories import (
     category,
     make_account,
@@ -42,6 +57,12 @@ def frozen_today():
 
 
 SECRET = "Zebra-Owner-Secret"
+
+
+@pytest.fixture(autouse=True)
+def _receipts_in_a_temporary_folder(settings, tmp_path):
+    settings.FILE_STORAGE = "local"
+    settings.FILE_STORAGE_DIR = tmp_path / "files"
 
 
 def url_patterns() -> list[tuple[str, URLPattern]]:
@@ -95,7 +116,49 @@ def build_world(owner: Membership) -> dict[str, Any]:
         amount=Money(10000, "USD"),
         repeats=True,
     )
+    rule = rule_create(
+        actor=owner,
+        data=RuleInput(
+            name=f"{SECRET} rule",
+            currency="USD",
+            payee_match="contains",
+            payee_value="shop",
+            set_category=category(owner, "Groceries"),
+            rename_payee=f"{SECRET} renamed",
+            tag_names=(f"{SECRET}-rule-tag",),
+        ),
+    )
+    receipt = attachment_add(
+        actor=owner,
+        row=expense,
+        name=f"{SECRET} receipt.png",
+        data=b"\x89PNG\r\n\x1a\n" + bytes(32),
+    )
+    link = get_storage().url(receipt.key, filename=receipt.original_name)
+    # The household's own exchange rate (global rates are everyone's; own ones are not).
+    exchange_rate = rate_set(
+        actor=owner, day=date(2026, 11, 1), base="EUR", quote="USD", rate=Decimal("1.0765")
+    )
+    statement = f"!Type:Bank\nD11/03/2026\nT-12.34\nP{SECRET} imported\n^\n".encode()
+    import_batch = import_commit(
+        actor=owner,
+        draft=draft_create(
+            actor=owner, account=checking, file_name=f"{SECRET}.qif", content=statement
+        ),
+    )
+    import_draft = draft_create(
+        actor=owner, account=checking, file_name=f"{SECRET} draft.qif", content=statement
+    )
+    api_token, _ = token_create(actor=owner, name=f"{SECRET} token", scope="read_write")
     return {
+        "api_token": api_token,
+        "import_draft": import_draft,
+        "import_batch": import_batch,
+        "exchange_rate": exchange_rate,
+        "attachment": receipt,
+        # The local storage's signed file link: its "pk" is the token in the URL.
+        "receipt_link": SimpleNamespace(pk=link.rstrip("/").rsplit("/", 1)[1]),
+        "rule": rule,
         "budget": budget,
         "account": checking,
         "category": category(owner, "Groceries"),
@@ -111,6 +174,13 @@ def build_world(owner: Membership) -> dict[str, Any]:
 
 # URL name → which object of the world its parameter names.
 TARGETS: dict[str, str] = {
+    "tokens:revoke": "api_token",
+    "imports:mapping": "import_draft",
+    "imports:preview": "import_draft",
+    "imports:commit": "import_draft",
+    "imports:cancel": "import_draft",
+    "imports:batch": "import_batch",
+    "imports:undo": "import_batch",
     "ledger:account_detail": "account",
     "ledger:account_edit": "account",
     "ledger:account_delete": "account",
@@ -125,11 +195,34 @@ TARGETS: dict[str, str] = {
     "recurring:schedule_delete": "schedule",
     "recurring:occurrence_confirm": "occurrence",
     "recurring:occurrence_skip": "occurrence",
+    "currency:rate_delete": "exchange_rate",
+    "attachments:receipts": "transaction",
+    "attachments:open": "attachment",
+    "attachments:delete": "attachment",
+    "attachments:file": "receipt_link",
+    "rules:edit": "rule",
+    "rules:delete": "rule",
+    "rules:move": "rule",
+    "rules:apply": "rule",
 }
 
 
 def snapshot(household: Household) -> dict[str, list[dict[str, Any]]]:
-    models = [Account, Budget, Category, Payee, Tag, Transaction, Transfer, Schedule]
+    models = [
+        Account,
+        Budget,
+        Category,
+        Payee,
+        Tag,
+        Transaction,
+        Transfer,
+        Schedule,
+        Rule,
+        Attachment,
+        ImportBatch,
+        ImportDraft,
+        ImportMapping,
+    ]
     state = {
         m.__name__: sorted(
             (m.objects.filter(household=household).values()),  # type: ignore[attr-defined]
@@ -137,6 +230,15 @@ def snapshot(household: Household) -> dict[str, list[dict[str, Any]]]:
         )
         for m in models
     }
+    state["ApiToken"] = sorted(
+        ApiToken.objects.filter(household=household).values(), key=lambda row: row["id"]
+    )
+    state["ExchangeRate"] = sorted(
+        ExchangeRate.objects.filter(household=household).values(), key=lambda row: row["id"]
+    )
+    state["ImportLine"] = sorted(
+        ImportLine.objects.filter(batch__household=household).values(), key=lambda row: row["id"]
+    )
     state["BudgetAmount"] = sorted(
         BudgetAmount.objects.filter(budget__household=household).values(),
         key=lambda row: row["id"],
@@ -172,7 +274,24 @@ def hostile_payload(world: dict[str, Any]) -> dict[str, str]:
         "note": "hijacked",
         "colour": "#000000",
         "default_category": str(world["category"].pk),
+        "payee_match": "contains",
+        "payee_value": "hijacked",
+        "set_category": str(world["category"].pk),
+        "rename_payee": "Hijacked",
+        "direction": "up",
+        "expected": "",
     }
+
+
+def visible_text(response: Any) -> str:
+    """What a response shows: its body, a download's content, every file of a zip."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type") == "application/zip":
+        with ZipFile(io.BytesIO(body)) as archive:
+            return "\n".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    return body.decode()
 
 
 def test_every_object_url_is_covered():
@@ -210,7 +329,7 @@ def test_pages_without_an_object_show_nothing_of_another_household(
     before = snapshot(owner.household)
     response = outsider_client.get(reverse(url_name), follow=True)
     assert response.status_code in (200, 405)
-    assert SECRET not in response.content.decode()
+    assert SECRET not in visible_text(response)
     assert snapshot(owner.household) == before
 
 
