@@ -146,4 +146,8 @@ def _cognito_token(text: str) -> Principal:
     )
     if user is None or membership is None:
         raise InvalidCredentials("Sign in to SpendWise once before using the API.")
+    # Whole seconds, like iat: a token issued in the second of a sign-out still passes.
+    signed_out = user.signed_out_at
+    if signed_out is not None and claims.get("iat", 0) < int(signed_out.timestamp()):
+        raise InvalidCredentials("This sign-in has ended. Sign in again.")
     return Principal(user, membership, "cognito", f"user:{user.pk}")

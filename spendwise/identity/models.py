@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Cognito access tokens issued before this are refused by the API: signing out must end
+    # every sign-in, not only the cookie (see spendwise/api/auth.py).
+    signed_out_at = models.DateTimeField(null=True, blank=True)
 
     # Profile: how money and dates are shown, and where a budget month starts.
     display_name = models.CharField(max_length=100, blank=True)

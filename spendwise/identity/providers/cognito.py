@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import login, logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
+from django.utils import timezone
 
 from spendwise.identity import throttle
 from spendwise.identity.actions import provision_user
@@ -265,6 +266,9 @@ class CognitoIdentityProvider:
                 self.client.global_sign_out(AccessToken=access_token)
             except (ClientError, BotoCoreError) as exc:
                 logger.warning("Cognito GlobalSignOut failed; signing out here only: %s", exc)
+        user = request.user
+        if isinstance(user, User):
+            User.objects.filter(pk=user.pk).update(signed_out_at=timezone.now())
         logout(request)
 
     def forgot_password(self, request: HttpRequest, *, email: str) -> None:
