@@ -34,11 +34,14 @@ errors.install(api)
 def _mount() -> None:
     from spendwise.api.tokens import router as tokens
     from spendwise.budgets.api import router as budgets
+    from spendwise.currency.api import router as rates
     from spendwise.identity.api import router as me
+    from spendwise.imports.api import router as imports
     from spendwise.ledger.api import router as ledger
     from spendwise.notifications.api import router as notifications
     from spendwise.recurring.api import router as recurring
     from spendwise.reports.api import router as reports
+    from spendwise.rules.api import router as rules
 
     api.add_router("/me", me)
     api.add_router("/tokens", tokens)
@@ -47,6 +50,9 @@ def _mount() -> None:
     api.add_router("/", reports)
     api.add_router("/", recurring)
     api.add_router("/", notifications)
+    api.add_router("/", rules)
+    api.add_router("/", imports)
+    api.add_router("/", rates)
 
 
 _mount()

@@ -14,19 +14,26 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from spendwise.api.actions import token_create
 from spendwise.api.main import api
 from spendwise.api.models import ApiToken
 from spendwise.budgets.models import Budget, BudgetAlert, BudgetAmount
+from spendwise.currency.actions import rate_set
+from spendwise.currency.models import ExchangeRate
 from spendwise.households.models import Household, Membership, Role
 from spendwise.identity.models import User
+from spendwise.imports.actions import draft_create, draft_map, import_commit
+from spendwise.imports.models import ImportBatch, ImportDraft, ImportLine, ImportMapping
+from spendwise.imports.preview import csv_settings
 from spendwise.ledger.models import (
     Account,
     Category,
@@ -40,6 +47,8 @@ from spendwise.notifications.actions import notify
 from spendwise.notifications.models import Notification
 from spendwise.recurring.actions import run_due
 from spendwise.recurring.models import Occurrence, Schedule
+from spendwise.rules.actions import RuleInput, rule_create
+from spendwise.rules.models import Rule
 from spendwise.testing.factories import (
     add_viewer,
     category,
@@ -86,7 +95,19 @@ def body_schema(method: str, path: str) -> dict[str, Any] | None:
     body = operation(method, path).get("requestBody")
     if not body:
         return None
-    return resolve(body["content"]["application/json"]["schema"])
+    content: dict[str, Any] = body["content"]
+    media = content.get("application/json") or content["multipart/form-data"]
+    return resolve(media["schema"])
+
+
+def is_multipart(method: str, path: str) -> bool:
+    """A form with a file (``POST /imports``), not a JSON body."""
+    body: dict[str, Any] = operation(method, path).get("requestBody") or {}
+    return "multipart/form-data" in body.get("content", {})
+
+
+# A statement any account in USD can import: one new row.
+STATEMENT = b"Date,Payee,Amount\n2026-11-12,Hijacked,-1.00\n"
 
 
 # --- the owner's world --------------------------------------------------------------------------
@@ -112,10 +133,34 @@ def build_world(owner: Membership) -> dict[str, Any]:
     budget = set_budget(owner, "Food", 10000, date(2026, 11, 1))
     notify(household=owner.household, title=f"{SECRET} alert", link="/budgets/")
     token, _ = token_create(actor=owner, name=f"{SECRET} token", scope="read_write")
+    groceries = category(owner, "Groceries")
+    rule = rule_create(
+        actor=owner,
+        data=RuleInput(
+            name=f"{SECRET} rule",
+            currency="USD",
+            payee_match="contains",
+            payee_value="Shop",
+            set_category=groceries,
+        ),
+    )
+    draft = draft_create(
+        actor=owner,
+        account=checking,
+        file_name=f"{SECRET}.csv",
+        content=f"Date,Payee,Amount\n2026-11-10,{SECRET} Cafe,-3.50\n".encode(),
+    )
+    settings_now = csv_settings(draft)
+    assert settings_now is not None
+    draft = draft_map(actor=owner, draft=draft, mapping=settings_now.mapping)
+    batch = import_commit(actor=owner, draft=draft)
+    rate = rate_set(
+        actor=owner, day=date(2026, 11, 20), base="EUR", quote="USD", rate=Decimal("1.0765")
+    )
     return {
         "account": checking,
         "other_account": savings,
-        "category": category(owner, "Groceries"),
+        "category": groceries,
         "parent_category": category(owner, "Food"),
         "payee": expense.payee,
         "tag": expense.tags.get(),
@@ -125,6 +170,9 @@ def build_world(owner: Membership) -> dict[str, Any]:
         "schedule": schedule,
         "occurrence": schedule.occurrences.get(),
         "api_token": token,
+        "rule": rule,
+        "import_batch": batch,
+        "exchange_rate": rate,
     }
 
 
@@ -145,6 +193,10 @@ OBJECTS: dict[str, str] = {
     "schedule_id": "schedule",
     "occurrence_id": "occurrence",
     "token_id": "api_token",
+    "rule_id": "rule",
+    "set_category_id": "category",
+    "batch_id": "import_batch",
+    "rate_id": "exchange_rate",
 }
 
 # Plausible values by property name, for the parts of a body that do not name an object.
@@ -171,6 +223,13 @@ VALUES: dict[str, Any] = {
     "locale": "vi",
     "month_start_day": 25,
     "scope": "read",
+    "amount_min": "1.00",
+    "amount_max": None,
+    "base": "EUR",
+    "quote": "USD",
+    "rate": "1.1",
+    "to": "USD",  # the currency of "currency": converting needs no rate
+    "digest": "stale",
 }
 
 
@@ -241,6 +300,10 @@ def call(
         elif param.get("required"):
             query[name] = plausible(name, param["schema"], world)
     body = plausible_body(method, path, world) if with_ids else None
+    if is_multipart(method, path):
+        form = {k: v for k, v in (body or {}).items() if v is not None and k != "file"}
+        form["file"] = SimpleUploadedFile("statement.csv", STATEMENT)
+        return client.post(url, form, HTTP_AUTHORIZATION=f"Bearer {token}")
     return client.generic(
         method.upper(),
         f"{url}?{urlencode(query)}" if query else url,
@@ -259,7 +322,22 @@ def rows(queryset: Any, *exclude: str) -> list[dict[str, Any]]:
 
 def snapshot(household: Household) -> dict[str, list[Any]]:
     """Every row the API can touch that belongs to ``household`` or its members."""
-    models = [Account, Budget, Category, Payee, Tag, Transaction, Transfer, Schedule, DailyTotal]
+    models = [
+        Account,
+        Budget,
+        Category,
+        Payee,
+        Tag,
+        Transaction,
+        Transfer,
+        Schedule,
+        DailyTotal,
+        Rule,
+        ImportBatch,
+        ImportDraft,
+        ImportMapping,
+        ExchangeRate,
+    ]
     members = User.objects.filter(memberships__household=household)
     state: dict[str, list[Any]] = {
         m.__name__: rows(m._default_manager.filter(household=household)) for m in models
@@ -268,6 +346,7 @@ def snapshot(household: Household) -> dict[str, list[Any]]:
         "BudgetAmount": rows(BudgetAmount.objects.filter(budget__household=household)),
         "BudgetAlert": rows(BudgetAlert.objects.filter(budget__household=household)),
         "Occurrence": rows(Occurrence.objects.filter(schedule__household=household)),
+        "ImportLine": rows(ImportLine.objects.filter(batch__household=household)),
         "Notification": rows(Notification.objects.filter(household=household)),
         "Membership": rows(Membership.objects.filter(household=household)),
         "User": rows(members, "last_login"),
