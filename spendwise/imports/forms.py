@@ -124,7 +124,13 @@ class MappingForm(forms.Form):
         offered = csv_format.date_choices(layout, mapping)
         # A posted date column may differ from the mapped one: offer what fits that column.
         posted_column = self.data.get("date") if self.is_bound else None
-        if posted_column is not None and posted_column.isdigit():
+        # isascii: "²".isdigit() is true but int("²") fails; a column index is short.
+        if (
+            posted_column is not None
+            and posted_column.isascii()
+            and posted_column.isdigit()
+            and len(posted_column) < 10
+        ):
             chosen = csv_format.Mapping(date=int(posted_column))
             offered = csv_format.date_choices(layout, chosen)
         self.ambiguous = len(offered) > 1

@@ -185,7 +185,10 @@ class ShownRow:
 
 
 def _lines(values: list[str]) -> list[int]:
-    return [int(value) for value in values if value.isdigit()]
+    """The posted line numbers; anything else ("²", a 5,000-digit number) is ignored."""
+    return [
+        int(value) for value in values if value.isascii() and value.isdigit() and len(value) < 10
+    ]
 
 
 def _save_choices(request: HouseholdRequest, draft: ImportDraft) -> None:

@@ -262,3 +262,29 @@ def test_it_purges_expired_drafts_from_the_command_line(owner, checking, owner_c
         call_command("purge_import_drafts", stdout=out)
     assert "Deleted 1 expired import draft(s)." in out.getvalue()
     assert not ImportDraft.objects.exists()
+
+
+@pytest.mark.parametrize("column", ["²", "9" * 5000])
+def test_it_refuses_a_date_column_that_only_looks_like_a_number(
+    owner, checking, owner_client: Client, column: str
+):
+    draft = draft_of(upload(owner_client, checking, "current_account_cp1252.csv"))
+    before = counts(owner.household)
+    response = owner_client.post(reverse("imports:mapping", args=[draft.pk]), {"date": column})
+    assert response.status_code == 400
+    assert counts(owner.household) == before
+    draft.refresh_from_db()
+    assert not draft.settings.get("mapped")
+
+
+@pytest.mark.parametrize("line", ["²", "9" * 5000])
+def test_it_ignores_a_line_number_that_only_looks_like_a_number(
+    owner, checking, owner_client: Client, line: str
+):
+    draft = draft_of(upload(owner_client, checking, "checking.ofx"))
+    choices = dict(draft.choices)
+    url = reverse("imports:preview", args=[draft.pk])
+    response = owner_client.post(url, {"shown": [line], "import": [line]})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.choices == choices
