@@ -80,7 +80,8 @@ class SessionApiAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not request.user.is_authenticated:
             return None
-        membership = current_membership(request)
+        # CurrentHouseholdMiddleware already chose it for this request: no second query.
+        membership = getattr(request, "membership", None) or current_membership(request)
         if membership is None:
             return None
         user = request.user

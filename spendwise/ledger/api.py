@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from spendwise.api.auth import household_request
 from spendwise.api.errors import responses
 from spendwise.api.pagination import PageParams, clamp_limit, decode, encode, id_page
 from spendwise.api.schemas import (
@@ -23,7 +24,6 @@ from spendwise.api.schemas import (
     parse_money,
 )
 from spendwise.errors import DomainError
-from spendwise.households.decorators import HouseholdRequest
 from spendwise.ledger import actions, queries
 from spendwise.ledger.models import (
     Account,
@@ -40,10 +40,6 @@ from spendwise.money import Money
 router = Router(tags=["ledger"])
 
 HEX_COLOUR = r"^#[0-9a-fA-F]{6}$"
-
-
-def _r(request: HttpRequest) -> HouseholdRequest:
-    return request  # type: ignore[return-value]  # the authenticators bind household/membership
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -96,7 +92,7 @@ class AccountList(Schema):
 
 @router.get("/accounts", response=responses(ok200=AccountList), summary="Accounts with balances")
 def list_accounts(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    household = _r(request).household
+    household = household_request(request).household
     balances = {
         row.account.pk: row.balance
         for row in queries.account_balances(household, include_archived=True)
@@ -111,7 +107,7 @@ def create_account(request: HttpRequest, payload: AccountIn) -> Status[Any]:
     currency = payload.currency.upper()
     opening = parse_money(payload.opening_balance, _currency(currency), "opening_balance")
     account = actions.account_create(
-        actor=_r(request).membership,
+        actor=household_request(request).membership,
         name=payload.name,
         kind=payload.kind,
         currency=currency,
@@ -131,7 +127,7 @@ def _currency(code: str) -> str:
 
 @router.get("/accounts/{account_id}", response=responses(ok200=AccountOut), summary="One account")
 def get_account(request: HttpRequest, account_id: int) -> dict[str, Any]:
-    return _account_out(queries.get_account(_r(request).household, account_id))
+    return _account_out(queries.get_account(household_request(request).household, account_id))
 
 
 @router.get(
@@ -140,7 +136,7 @@ def get_account(request: HttpRequest, account_id: int) -> dict[str, Any]:
     summary="Balance at the end of a date",
 )
 def account_balance(request: HttpRequest, account_id: int, on: date) -> dict[str, Any]:
-    account = queries.get_account(_r(request).household, account_id)
+    account = queries.get_account(household_request(request).household, account_id)
     return {"account_id": account.pk, "on": on, "balance": money_out(account.balance(on))}
 
 
@@ -150,14 +146,14 @@ def account_balance(request: HttpRequest, account_id: int, on: date) -> dict[str
     summary="Change an account (its currency is fixed)",
 )
 def update_account(request: HttpRequest, account_id: int, payload: AccountPatch) -> dict[str, Any]:
-    account = queries.get_account(_r(request).household, account_id)
+    account = queries.get_account(household_request(request).household, account_id)
     opening = (
         parse_money(payload.opening_balance, account.currency, "opening_balance").minor
         if payload.opening_balance is not None
         else account.opening_balance
     )
     account = actions.account_update(
-        actor=_r(request).membership,
+        actor=household_request(request).membership,
         account=account,
         name=payload.name if payload.name is not None else account.name,
         kind=payload.kind if payload.kind is not None else account.kind,
@@ -173,8 +169,8 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
     summary="Delete an account without transactions",
 )
 def delete_account(request: HttpRequest, account_id: int) -> Status[Any]:
-    account = queries.get_account(_r(request).household, account_id)
-    actions.account_delete(actor=_r(request).membership, account=account)
+    account = queries.get_account(household_request(request).household, account_id)
+    actions.account_delete(actor=household_request(request).membership, account=account)
     return Status(204, None)
 
 
@@ -220,15 +216,17 @@ def _category_out(category: Category) -> dict[str, Any]:
 
 @router.get("/categories", response=responses(ok200=CategoryList), summary="Categories")
 def list_categories(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    return id_page(queries.categories_for(_r(request).household), page, _category_out)
+    return id_page(
+        queries.categories_for(household_request(request).household), page, _category_out
+    )
 
 
 @router.post("/categories", response=responses(ok201=CategoryOut), summary="Add a category")
 def create_category(request: HttpRequest, payload: CategoryIn) -> Status[Any]:
-    household = _r(request).household
+    household = household_request(request).household
     parent = queries.get_category(household, payload.parent_id) if payload.parent_id else None
     category = actions.category_create(
-        actor=_r(request).membership,
+        actor=household_request(request).membership,
         name=payload.name,
         kind=payload.kind,
         parent=parent,
@@ -243,7 +241,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Status[Any]:
 def update_category(
     request: HttpRequest, category_id: int, payload: CategoryPatch
 ) -> dict[str, Any]:
-    household = _r(request).household
+    household = household_request(request).household
     category = queries.get_category(household, category_id)
     fields = payload.dict(exclude_unset=True)
     parent = category.parent
@@ -252,7 +250,7 @@ def update_category(
             queries.get_category(household, fields["parent_id"]) if fields["parent_id"] else None
         )
     category = actions.category_update(
-        actor=_r(request).membership,
+        actor=household_request(request).membership,
         category=category,
         name=payload.name or category.name,
         parent=parent,
@@ -284,12 +282,14 @@ def _payee_out(payee: Payee) -> dict[str, Any]:
 
 @router.get("/payees", response=responses(ok200=PayeeList), summary="Payees")
 def list_payees(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
-    return id_page(Payee.objects.filter(household=_r(request).household), page, _payee_out)
+    return id_page(
+        Payee.objects.filter(household=household_request(request).household), page, _payee_out
+    )
 
 
 @router.patch("/payees/{payee_id}", response=responses(ok200=PayeeOut), summary="Change a payee")
 def update_payee(request: HttpRequest, payee_id: int, payload: PayeePatch) -> dict[str, Any]:
-    household = _r(request).household
+    household = household_request(request).household
     payee = queries.get_payee(household, payee_id)
     fields = payload.dict(exclude_unset=True)
     default = payee.default_category
@@ -300,7 +300,7 @@ def update_payee(request: HttpRequest, payee_id: int, payload: PayeePatch) -> di
             else None
         )
     payee = actions.payee_update(
-        actor=_r(request).membership,
+        actor=household_request(request).membership,
         payee=payee,
         name=payload.name or payee.name,
         default_category=default,
@@ -321,7 +321,7 @@ class TagList(Schema):
 @router.get("/tags", response=responses(ok200=TagList), summary="Tags")
 def list_tags(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     return id_page(
-        Tag.objects.filter(household=_r(request).household),
+        Tag.objects.filter(household=household_request(request).household),
         page,
         lambda t: {"id": t.pk, "name": t.name},
     )
@@ -416,7 +416,7 @@ def _minor(text: str | None, household_currency: str) -> int | None:
 def list_transactions(
     request: HttpRequest, filters: Query[TransactionFilterParams]
 ) -> dict[str, Any]:
-    req = _r(request)
+    req = household_request(request)
     household = req.household
     account = queries.get_account(household, filters.account_id) if filters.account_id else None
     currency = account.currency if account else req.user.home_currency
@@ -447,7 +447,7 @@ def list_transactions(
 
 
 def _entry(request: HttpRequest, payload: EntryIn) -> actions.EntryInput:
-    household = _r(request).household
+    household = household_request(request).household
     account = queries.get_account(household, payload.account_id)
     category = queries.get_category(household, payload.category_id) if payload.category_id else None
     return actions.EntryInput(
@@ -466,7 +466,9 @@ def _entry(request: HttpRequest, payload: EntryIn) -> actions.EntryInput:
     "/transactions", response=responses(ok201=TransactionOut), summary="Add an expense or an income"
 )
 def create_transaction(request: HttpRequest, payload: EntryIn) -> Status[Any]:
-    row = actions.transaction_create(actor=_r(request).membership, entry=_entry(request, payload))
+    row = actions.transaction_create(
+        actor=household_request(request).membership, entry=_entry(request, payload)
+    )
     return Status(201, _transaction_out(row))
 
 
@@ -476,7 +478,9 @@ def create_transaction(request: HttpRequest, payload: EntryIn) -> Status[Any]:
     summary="One transaction",
 )
 def get_transaction(request: HttpRequest, transaction_id: int) -> dict[str, Any]:
-    return _transaction_out(queries.get_transaction(_r(request).household, transaction_id))
+    return _transaction_out(
+        queries.get_transaction(household_request(request).household, transaction_id)
+    )
 
 
 @router.put(
@@ -487,9 +491,9 @@ def get_transaction(request: HttpRequest, transaction_id: int) -> dict[str, Any]
 def update_transaction(
     request: HttpRequest, transaction_id: int, payload: EntryIn
 ) -> dict[str, Any]:
-    row = queries.get_transaction(_r(request).household, transaction_id)
+    row = queries.get_transaction(household_request(request).household, transaction_id)
     row = actions.transaction_update(
-        actor=_r(request).membership, row=row, entry=_entry(request, payload)
+        actor=household_request(request).membership, row=row, entry=_entry(request, payload)
     )
     return _transaction_out(row)
 
@@ -500,13 +504,13 @@ def update_transaction(
     summary="Delete a transaction (a transfer leg deletes the whole transfer)",
 )
 def delete_transaction(request: HttpRequest, transaction_id: int) -> Status[Any]:
-    row = queries.get_transaction(_r(request).household, transaction_id)
-    actions.transaction_delete(actor=_r(request).membership, row=row)
+    row = queries.get_transaction(household_request(request).household, transaction_id)
+    actions.transaction_delete(actor=household_request(request).membership, row=row)
     return Status(204, None)
 
 
 def _transfer_data(request: HttpRequest, payload: TransferIn) -> actions.TransferInput:
-    household = _r(request).household
+    household = household_request(request).household
     source = queries.get_account(household, payload.source_account_id)
     destination = queries.get_account(household, payload.destination_account_id)
     return actions.TransferInput(
@@ -537,7 +541,7 @@ def _transfer_out(transfer: Transfer) -> dict[str, Any]:
 )
 def create_transfer(request: HttpRequest, payload: TransferIn) -> Status[Any]:
     transfer = actions.transfer_create(
-        actor=_r(request).membership, data=_transfer_data(request, payload)
+        actor=household_request(request).membership, data=_transfer_data(request, payload)
     )
     return Status(201, _transfer_out(transfer))
 
@@ -548,7 +552,7 @@ def create_transfer(request: HttpRequest, payload: TransferIn) -> Status[Any]:
     summary="One transfer with both legs",
 )
 def get_transfer(request: HttpRequest, transfer_id: int) -> dict[str, Any]:
-    return _transfer_out(queries.get_transfer(_r(request).household, transfer_id))
+    return _transfer_out(queries.get_transfer(household_request(request).household, transfer_id))
 
 
 @router.put(
@@ -557,8 +561,10 @@ def get_transfer(request: HttpRequest, transfer_id: int) -> dict[str, Any]:
     summary="Replace a transfer (both legs change together)",
 )
 def update_transfer(request: HttpRequest, transfer_id: int, payload: TransferIn) -> dict[str, Any]:
-    transfer = queries.get_transfer(_r(request).household, transfer_id)
+    transfer = queries.get_transfer(household_request(request).household, transfer_id)
     transfer = actions.transfer_update(
-        actor=_r(request).membership, transfer=transfer, data=_transfer_data(request, payload)
+        actor=household_request(request).membership,
+        transfer=transfer,
+        data=_transfer_data(request, payload),
     )
     return _transfer_out(transfer)
