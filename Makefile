@@ -63,10 +63,11 @@ bench-suggest: venv  ## category suggestion accuracy on held-out demo data (last
 lambda: venv  ## build dist/post_confirmation.zip (the PostConfirmation Lambda), reproducibly
 	$(PY) lambdas/build.py --output dist/post_confirmation.zip
 
-lint: venv  ## ruff (lint + format check) and mypy
+lint: venv  ## ruff (lint + format check), mypy and hadolint (Dockerfile)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	$(VENV)/bin/hadolint Dockerfile
 
 fmt: venv  ## format the code and apply safe lint fixes
 	$(VENV)/bin/ruff format .

@@ -1,0 +1,1 @@
+"""Running SpendWise in production: the container entrypoint and gunicorn's configuration."""
