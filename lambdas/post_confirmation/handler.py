@@ -68,7 +68,7 @@ logger = _make_logger()
 
 
 class ConfigurationError(RuntimeError):
-    """The Lambda's environment or its database secret is missing something."""
+    """The Lambda's environment is missing something (a bad secret: DatabaseSecretError)."""
 
 
 # Kept for the container's life: a warm invocation reuses them. Forgotten after a failure, so
@@ -126,22 +126,13 @@ def _environment(name: str, default: str | None = None) -> str:
 
 def _read_credentials() -> dict[str, str]:
     """``username`` and ``password`` from the RDS-managed secret in Secrets Manager."""
-    import boto3
-    from botocore.config import Config
+    # The app's own reader (no Django in it): the same checks and timeouts as the web tasks.
+    from spendwise.db.credentials import read_database_secret
 
-    arn = _environment("DB_SECRET_ARN")
-    client = boto3.session.Session().client(
-        "secretsmanager",
-        endpoint_url=os.environ.get("AWS_ENDPOINT_URL") or None,
-        config=Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 2}),
+    credentials = read_database_secret(
+        _environment("DB_SECRET_ARN"), endpoint_url=os.environ.get("AWS_ENDPOINT_URL", "")
     )
-    try:
-        secret = json.loads(client.get_secret_value(SecretId=arn)["SecretString"])
-    except ValueError as exc:
-        raise ConfigurationError(f"the secret {arn} is not JSON") from exc
-    if not isinstance(secret, dict) or not secret.get("username") or not secret.get("password"):
-        raise ConfigurationError(f"the secret {arn} has no username and password")
-    return {"username": str(secret["username"]), "password": str(secret["password"])}
+    return {"username": credentials.username, "password": credentials.password}
 
 
 def database_url(credentials: dict[str, str]) -> str:

@@ -39,3 +39,22 @@ def test_readyz_reports_pending_migrations(client: Client, db):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["pending_migrations"] == 2
+
+
+def test_health_checks_answer_for_a_task_ip_host_that_pages_refuse(client: Client, db, settings):
+    # The ALB health-checks each task at its private IP, with that IP as Host.
+    settings.ALLOWED_HOSTS = ["app.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+
+    healthz = client.get("/healthz", HTTP_HOST="10.20.11.23:8000")
+    readyz = client.get("/readyz", HTTP_HOST="10.20.11.23:8000")
+    page = client.get("/sign-in/", HTTP_HOST="10.20.11.23:8000")
+
+    assert healthz.status_code == 200
+    assert readyz.status_code == 200
+    assert readyz.json() == {"status": "ok", "database": "ok"}
+    assert page.status_code == 400
+
+
+def test_health_checks_refuse_writes(client: Client):
+    assert client.post("/healthz").status_code == 405

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,3 +52,27 @@ def readyz(request: HttpRequest) -> JsonResponse:
             headers={"Retry-After": "30"},
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class HealthCheckMiddleware:
+    """Answer ``/healthz`` and ``/readyz`` before host validation and HTTPS redirects.
+
+    The ALB's health checks reach each task by its private IP, with that IP as the Host
+    header; CommonMiddleware would refuse it (it is not in ``ALLOWED_HOSTS``, and must not be),
+    and SECURE_SSL_REDIRECT would answer 301. The two endpoints reveal nothing and change
+    nothing, so they are served here for any host.
+    """
+
+    VIEWS: dict[str, Callable[[HttpRequest], JsonResponse]] = {
+        "/healthz": healthz,
+        "/readyz": readyz,
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        view = self.VIEWS.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)

@@ -62,6 +62,7 @@ def test_it_builds_the_same_zip_twice_and_the_zip_works_alone(tmp_path, lambda_e
         assert {entry.external_attr >> 16 for entry in entries} == {0o100644}
         assert "handler.py" in names
         assert "spendwise/identity/actions.py" in names
+        assert "spendwise/db/credentials.py" in names  # the handler reads the secret with it
         assert any(name.startswith("psycopg_binary/") and ".so" in name for name in names)
         assert any(name.startswith("jwt/") for name in names)
         assert not [n for n in names if n.endswith(".pyc") or "/tests/" in n]

@@ -1,0 +1,1 @@
+"""PostgreSQL with credentials read from Secrets Manager at connect time (see ``base``)."""
