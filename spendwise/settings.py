@@ -6,10 +6,10 @@ to start on an empty or default ``SECRET_KEY``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import dj_database_url
-
+from spendwise.db.config import database_settings
 from spendwise.env import (
     ConfigurationError,
     env_bool,
@@ -64,6 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id covers every other middleware's log lines, and the request's
+    # duration and status are what the client got (spendwise/ops/middleware.py).
+    "spendwise.ops.middleware.RequestLogMiddleware",
+    # Health checks come from the ALB with a task IP as Host: answered before host validation.
+    "spendwise.web.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "spendwise.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -103,13 +108,9 @@ TEMPLATES = [
 FORM_RENDERER = "spendwise.web.widgets.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0),
-        conn_health_checks=True,
-    )
-}
+# DATABASE_URL, else DB_HOST/DB_NAME/… (on AWS: the RDS-managed secret, read at connect time
+# so that password rotation needs no restart), else the SQLite file. See spendwise/db/config.py.
+DATABASES = {"default": database_settings(f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Identity ---------------------------------------------------------------------------------
@@ -234,13 +235,45 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 X_FRAME_OPTIONS = "DENY"
 
 # --- Logging ------------------------------------------------------------------------------------
+# One JSON object per line on stdout (CloudWatch Logs), or plain text while developing; every
+# line carries its request's id. See docs/observability.md and spendwise/ops/logging.py.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "plain"), "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "spendwise.ops.logging.JsonFormatter"},
+        "plain": {"()": "spendwise.ops.logging.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Django's own console handler would print its lines a second time, unformatted.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # Request lines and metrics are kept whatever LOG_LEVEL says: the metrics live in them.
+        "spendwise.request": {"level": "INFO"},
+        "spendwise.metrics": {"level": "INFO"},
+    },
 }
+# Metrics in CloudWatch Embedded Metric Format, written as log lines (spendwise/ops/metrics.py).
+METRICS_ENABLED = env_bool("METRICS_ENABLED", not DEBUG)
+# Request metrics per route as well as per status class; each route and status class that
+# gets traffic in an hour is a billed custom metric (docs/observability.md, "Cost").
+METRICS_BY_ROUTE = env_bool("METRICS_BY_ROUTE", True)
+# An "Environment" dimension on every metric (e.g. "prod"), for accounts that run several.
+METRICS_ENVIRONMENT = env_str("METRICS_ENVIRONMENT").strip()
+if not re.fullmatch(r"[A-Za-z0-9._-]{0,64}", METRICS_ENVIRONMENT):
+    raise ConfigurationError(
+        f"METRICS_ENVIRONMENT={METRICS_ENVIRONMENT!r}: use up to 64 letters, digits, '.', '_', '-'."
+    )
+# Database statements slower than this many milliseconds are logged (without parameters); 0: off.
+SLOW_QUERY_MS = env_int("SLOW_QUERY_MS", 250, minimum=0)
 
 # --- API ----------------------------------------------------------------------------------------
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", 120, minimum=1)

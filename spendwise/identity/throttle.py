@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from spendwise.identity.models import AuthFailure
+from spendwise.ops import metrics
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -47,6 +48,7 @@ def seconds_until_allowed(keys: list[str]) -> int:
 
 def record_failure(keys: list[str]) -> None:
     AuthFailure.objects.bulk_create(AuthFailure(key=key) for key in keys)
+    metrics.sign_in_failure(step=keys[0].partition(":")[0])  # "sign_in" or "code"
 
 
 def clear_failures(keys: list[str]) -> None:

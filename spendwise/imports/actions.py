@@ -31,6 +31,7 @@ from spendwise.ledger.actions import (
     tags_for_names,
 )
 from spendwise.ledger.models import Account, Payee, Transaction, TransactionKind, signed_amount
+from spendwise.ops import metrics
 
 DRAFTS_PER_HOUSEHOLD = 5  # older drafts are dropped: each holds up to IMPORT_MAX_BYTES
 CHUNK_ROWS = 1000  # rows per INSERT; all chunks are in one database transaction
@@ -381,6 +382,7 @@ def import_commit(
             "imported. Open the preview again to see them as duplicates.",
             code="conflict",
         ) from None
+    metrics.import_rows(rows=batch.rows_imported, file_format=batch.format)
     return batch
 
 

@@ -41,6 +41,17 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    return raw in {"1", "true", "yes", "on"} if raw else default
+
+
+def json_logs() -> bool:
+    """``LOG_FORMAT`` as the app reads it (spendwise/settings.py): JSON unless in debug."""
+    chosen = os.environ.get("LOG_FORMAT", "").strip().lower()
+    return chosen == "json" if chosen else not _env_bool("DEBUG")
+
+
 # 0.0.0.0 inside the container only; its security group admits the load balancer alone.
 bind = os.environ.get("BIND", "0.0.0.0:8000")
 worker_class = "gthread"
@@ -57,7 +68,12 @@ max_requests = _env_int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = max_requests // 10
 # The root filesystem is read-only; /tmp is the only writable path in the container.
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/tmp")  # noqa: S108
-accesslog = "-"
+# gunicorn 27's control socket lives under $HOME, which does not exist in the image (and would be
+# read-only); nothing here uses `gunicornc`, so it stays off.
+control_socket_disable = True
+# The app writes one JSON line per request itself (spendwise/ops/middleware.py), with its route,
+# user and metrics; gunicorn's access log would repeat it. GUNICORN_ACCESS_LOG=true brings it back.
+accesslog = "-" if _env_bool("GUNICORN_ACCESS_LOG") else None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # The app reads the client address from X-Forwarded-For itself (TRUSTED_PROXY_COUNT).
@@ -66,10 +82,20 @@ proxy_allow_ips = forwarded_allow_ips
 
 
 class JsonLogger(Logger):
-    """Access log lines as one JSON object each (CloudWatch Logs Insights reads the fields).
+    """gunicorn's own lines (start, stop, ``WORKER TIMEOUT`` of a killed request) as the app's
+    JSON lines when ``LOG_FORMAT`` is json, and access log lines (off unless
+    ``GUNICORN_ACCESS_LOG``) as one JSON object each.
 
     The path is logged without its query string: queries may carry search terms or amounts.
     """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        if json_logs():
+            from spendwise.ops.logging import JsonFormatter
+
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonFormatter())
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.cfg.accesslog:

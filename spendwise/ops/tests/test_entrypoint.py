@@ -232,9 +232,10 @@ def test_it_serves_pages_and_hashed_static_files_and_stops_gracefully_on_sigterm
         assert "max-age=315360000" in headers["Cache-Control"]
         assert "immutable" in headers["Cache-Control"]
 
-        status, _, body = get(f"{base}/sign-in/", {"X-Request-Id": "req-123"})
+        status, headers, body = get(f"{base}/sign-in/", {"X-Request-Id": "req-123"})
         assert status == 200
         assert b"Sign in" in body
+        assert headers["X-Request-Id"] == "req-123"
         status, _, _ = get(f"{base}/readyz")
         assert status == 200
     finally:
@@ -245,13 +246,20 @@ def test_it_serves_pages_and_hashed_static_files_and_stops_gracefully_on_sigterm
 
     assert code == 0
     assert stopped_in < 25  # inside gunicorn's graceful timeout, within ECS's 30-second stop
-    lines = (tmp_path / "web.log").read_text().splitlines()
-    access = [json.loads(line) for line in lines if line.startswith("{")]
-    sign_in = next(entry for entry in access if entry["path"] == "/sign-in/")
-    assert sign_in["status"] == 200
-    assert sign_in["method"] == "GET"
-    assert sign_in["request_id"] == "req-123"
-    assert sign_in["duration_ms"] >= 0
+    # Every line the app and gunicorn wrote is one JSON object; one request line per request
+    # (the app's: gunicorn's access log is off unless GUNICORN_ACCESS_LOG=true).
+    lines = [json.loads(line) for line in (tmp_path / "web.log").read_text().splitlines()]
+    requests = [line for line in lines if line["logger"] == "spendwise.request"]
+    sign_in = [line for line in requests if line["path"] == "/sign-in/"]
+    assert len(sign_in) == 1
+    assert sign_in[0]["request_id"] == "req-123"
+    assert (sign_in[0]["method"], sign_in[0]["route"]) == ("GET", "identity:sign_in")
+    assert sign_in[0]["status"] == 200
+    assert sign_in[0]["duration_ms"] >= 0
+    assert sign_in[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "SpendWise"
+    assert {line["route"] for line in requests} >= {"healthz", "readyz", "static"}
+    assert not [line for line in lines if line.get("type") == "access"]
+    assert any(line["logger"] == "gunicorn.error" for line in lines)
 
 
 def test_it_sizes_workers_from_the_cgroup_cpu_quota(tmp_path: Path) -> None:
