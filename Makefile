@@ -11,6 +11,10 @@ PY := $(VENV)/bin/python
 # a checkout) reinstalls, and an unchanged one never does.
 LOCK_HASH := $(shell sha256sum requirements/dev.lock | cut -c1-16)
 VENV_STAMP := $(VENV)/.installed-$(LOCK_HASH)
+# checkov (infra/tests/test_checkov.py) has its own venv: its pins must not constrain the app's.
+CHECKOV_VENV := .cache/checkov-venv
+CHECKOV_LOCK_HASH := $(shell sha256sum requirements/checkov.lock | cut -c1-16)
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(CHECKOV_LOCK_HASH)
 VENDOR := spendwise/static/vendor
 ASSETS_STAMP := $(VENDOR)/.built
 
@@ -18,7 +22,8 @@ PORT ?= 8000
 DEBUG ?= true
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import
+.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import \
+	infra-check cost stack stack-down stack-status stack-reset restore-drill
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -34,6 +39,16 @@ $(VENV_STAMP): requirements/dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The checkov venv: `make .cache/checkov-venv`, then .cache/checkov-venv/bin/checkov.
+$(CHECKOV_VENV): $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP): requirements/checkov.lock
+	@[[ -x $(CHECKOV_VENV)/bin/python ]] || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --require-hashes -r requirements/checkov.lock
+	@rm -f $(CHECKOV_VENV)/.installed-*
+	@touch $@
+
 assets: $(ASSETS_STAMP)  ## install the pinned npm packages and copy them into static/vendor
 
 $(ASSETS_STAMP): package.json package-lock.json scripts/build-assets
@@ -47,9 +62,37 @@ run: venv assets  ## run the app on http://127.0.0.1:$PORT with demo data (SQLit
 	@echo "SpendWise is starting on http://127.0.0.1:$(PORT)/ (sign in with the demo account above)"
 	DEBUG=$(DEBUG) exec $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: venv assets  ## run the whole test suite on a temporary PostgreSQL (CI=true: no skips)
+# The local production-like stack (docs/stack.md): PostgreSQL, moto (Cognito, Secrets Manager,
+# S3), two gunicorn instances in Cognito mode and nginx as the ALB, as plain processes on
+# 127.0.0.1, detached; state and logs in var/stack/. STACK_PORT=… (and the other STACK_*
+# variables) choose the ports.
+stack: venv assets  ## production-like stack: 2 app instances behind nginx on 127.0.0.1:8080
+	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
+	$(PY) -m spendwise.ops.stack up
+
+stack-down: venv  ## stop exactly the processes `make stack` started (the data stays)
+	$(PY) -m spendwise.ops.stack down
+
+stack-status: venv  ## health table of the stack's services (exit 1 unless all are healthy)
+	$(PY) -m spendwise.ops.stack status
+
+stack-reset: venv  ## stop the stack and delete var/stack/, its database included
+	$(PY) -m spendwise.ops.stack reset
+
+test: venv assets $(CHECKOV_VENV)  ## run the whole test suite on a temporary PostgreSQL (CI=true: no skips)
 	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Offline: terraform from PATH with the local provider mirror (scripts/tf), checkov --skip-download.
+infra-check: venv $(CHECKOV_VENV)  ## infra/: fmt, validate, terraform test, checkov, invariants
+	$(PY) -m pytest infra/tests -k "not apply" $(PYTEST_ARGS)
+
+# The monthly AWS estimate of infra/envs/$(ENV), per service, beside the proposal's budget table
+# (docs/cost.md). USAGE=usage.json overrides the default usage profile.
+ENV ?= dev
+USAGE ?=
+cost: venv  ## monthly AWS estimate of an environment vs the proposal (ENV=dev|prod, USAGE=file)
+	scripts/spendwise-cost infra/envs/$(ENV)/terraform.tfvars --compare-proposal $(if $(USAGE),--usage $(USAGE))
 
 bench: venv assets  ## page latency at 10k/100k/1M transactions vs the raw-SQL floor (BENCH_SIZES=…)
 	$(PY) -m spendwise.testing.postgres -- $(PY) bench/run.py
@@ -60,18 +103,30 @@ bench-import: venv  ## a 10k-row CSV through detect, parse, preview, commit, und
 bench-suggest: venv  ## category suggestion accuracy on held-out demo data (last 20 % by date)
 	$(PY) -m spendwise.testing.postgres -- $(PY) bench/suggest_accuracy.py
 
+# A restore drill on a throw-away PostgreSQL with the demo data: pg_dump, pg_restore into a fresh
+# database, exact row counts and balance checksums compared, RTO/RPO printed
+# (docs/runbooks/restore-drill.md). The AWS drill is `scripts/restore-drill aws …`.
+restore-drill: venv  ## pg_dump -> pg_restore -> verify, on a throw-away PostgreSQL with demo data
+	$(PY) -m spendwise.testing.postgres -- bash -c 'set -euo pipefail; \
+		DEBUG=true $(PY) manage.py migrate --noinput >/dev/null; \
+		DEBUG=true $(PY) manage.py seed_demo >/dev/null; \
+		scripts/restore-drill local --database-url "$$DATABASE_URL"'
+
 lambda: venv  ## build dist/post_confirmation.zip (the PostConfirmation Lambda), reproducibly
 	$(PY) lambdas/build.py --output dist/post_confirmation.zip
 
-lint: venv  ## ruff (lint + format check), mypy and hadolint (Dockerfile)
+lint: venv  ## ruff (lint + format check), mypy, hadolint (Dockerfile), actionlint (.github/workflows)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
 	$(VENV)/bin/hadolint Dockerfile
+	scripts/actionlint
 
-fmt: venv  ## format the code and apply safe lint fixes
+fmt: venv  ## format the code and apply safe lint fixes (and terraform fmt infra/)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	@if command -v terraform >/dev/null; then scripts/tf fmt -recursive infra; \
+	else echo "terraform is not on PATH: infra/ not formatted" >&2; fi
 
 # uv lives in a throw-away venv; the lock files are generated from inside requirements/ so that
 # dev.in's `-c base.lock` resolves and the command recorded in each file's header is short.
@@ -80,6 +135,9 @@ lock:  ## re-resolve requirements/*.in into hash-pinned requirements/*.lock with
 	@[[ -x $(UV_VENV)/bin/uv ]] || { $(PYTHON) -m venv $(UV_VENV) && $(UV_VENV)/bin/pip install --quiet uv; }
 	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes base.in -o base.lock
 	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes dev.in -o dev.lock
+	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes checkov.in -o checkov.lock
+	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes actionlint.in -o actionlint.lock
+	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes actionlint-fallback.in -o actionlint-fallback.lock
 
 clean:  ## remove caches, built assets and node_modules (keeps .venv and db.sqlite3)
 	rm -rf node_modules $(VENDOR) staticfiles .pytest_cache .mypy_cache .ruff_cache test-artifacts
