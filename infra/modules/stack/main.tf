@@ -416,4 +416,8 @@ module "github_oidc" {
   terraform_plan_secret_arns        = [module.secrets.app_secret_arn]
   terraform_plan_kms_key_arns       = [module.secrets.kms_key_arn]
   terraform_plan_denied_bucket_arns = [module.storage.bucket_arn]
+  # The administrator apply role trusts its own GitHub environment ("<env>-infra", with its own
+  # reviewers), never the deploy jobs' "<env>": those install and run the release's code, and
+  # must not be able to mint an administrator token.
+  terraform_apply_environment = "${var.environment}-infra"
 }

@@ -82,13 +82,21 @@ def test_only_jobs_that_assume_a_role_get_an_oidc_token():
 
 
 def test_jobs_that_deploy_or_apply_run_in_their_github_environment():
-    # The deploy and apply roles trust only repo:<repo>:environment:<env> (github_oidc module).
-    for file in ("deploy-environment.yml", "infra-apply.yml"):
+    # The deploy role trusts only repo:<repo>:environment:<env>, the administrator apply role
+    # only environment:<env>-infra (infra/modules/stack passes terraform_apply_environment), so
+    # a deploy job, which runs the release's code, cannot assume the apply role.
+    expected = {
+        "deploy-environment.yml": "${{ inputs.environment }}",
+        "infra-apply.yml": "${{ inputs.environment }}-infra",
+    }
+    for file, wanted in expected.items():
         (job,) = load(WORKFLOWS / file)["jobs"].values()
         environment = job["environment"]
         name = environment["name"] if isinstance(environment, dict) else environment
-        assert name == "${{ inputs.environment }}", file
+        assert name == wanted, file
         assert job["concurrency"]["cancel-in-progress"] is False, file
+    stack = (ROOT / "infra/modules/stack/main.tf").read_text()
+    assert 'terraform_apply_environment = "${var.environment}-infra"' in stack
 
 
 def test_pull_request_plans_assume_the_plan_role_without_an_environment():
