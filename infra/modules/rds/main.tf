@@ -109,9 +109,18 @@ resource "aws_db_parameter_group" "this" {
     value = "TLSv1.2"
   }
 
+  # Off by default: psycopg binds parameters on the client, so a logged statement carries its
+  # literal values (amounts, e-mails) into CloudWatch. The app logs slow queries without them
+  # (spendwise.db.slow, docs/observability.md).
   parameter {
     name  = "log_min_duration_statement"
     value = tostring(var.log_min_duration_ms)
+  }
+
+  # The text of a failing statement would carry the same values; the error itself is still logged.
+  parameter {
+    name  = "log_min_error_statement"
+    value = "panic"
   }
 
   # Schema changes are rare and worth an audit line; data statements would log personal data.

@@ -185,9 +185,9 @@ variable "monitoring_interval" {
 }
 
 variable "log_min_duration_ms" {
-  description = "Log every statement slower than this many milliseconds (log_min_duration_statement); -1 logs none."
+  description = "Log every statement slower than this many milliseconds (log_min_duration_statement); -1 logs none. The logged text includes literal values (client-side binding), so it stays off unless you accept personal data in the PostgreSQL log."
   type        = number
-  default     = 500
+  default     = -1
 
   validation {
     condition     = var.log_min_duration_ms >= -1 && floor(var.log_min_duration_ms) == var.log_min_duration_ms

@@ -67,9 +67,11 @@ run "valid_inputs_plan" {
   }
   assert {
     condition = anytrue([
-      for p in aws_db_parameter_group.this.parameter : p.name == "log_min_duration_statement" && p.value == "500"
+      for p in aws_db_parameter_group.this.parameter : p.name == "log_min_duration_statement" && p.value == "-1"
+      ]) && anytrue([
+      for p in aws_db_parameter_group.this.parameter : p.name == "log_min_error_statement" && p.value == "panic"
     ])
-    error_message = "Slow statements must be logged (log_min_duration_statement)."
+    error_message = "Statement text (with its literal values) must stay out of the PostgreSQL log by default."
   }
   assert {
     condition     = aws_db_parameter_group.this.family == "postgres16" && aws_db_instance.this.parameter_group_name == aws_db_parameter_group.this.name
