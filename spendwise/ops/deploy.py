@@ -11,9 +11,12 @@ The steps, each a function below (docs/delivery.md):
 
 1. ``preflight``: the service exists; note the task definition it runs (the rollback target) and
    read the smoke user's credentials, before anything changes.
-2. ``register_revisions``: for each family of infra/modules/ecs_service (``<prefix>-web``,
-   ``-migrate``, ``-scheduled``), a copy of its latest revision with only the ``app``
-   container's image replaced.
+2. ``register_revisions``: for the web and migrate families of infra/modules/ecs_service
+   (``<prefix>-web``, ``-migrate``), a copy of its latest revision with only the ``app``
+   container's image replaced. The ``-scheduled`` family gets its new revision only after the
+   smoke test: EventBridge Scheduler runs that family's latest ACTIVE revision, and new code must
+   not run the scheduled job before the release is known good (nor on the old schema while
+   migrations run).
 3. ``run_migrations``: the new migrate revision as a one-off task in the service's subnets and
    security groups; a non-zero exit code, a task that never started or a timeout stops here.
 4. ``update_service``: the service moves to the new web revision.
@@ -21,7 +24,8 @@ The steps, each a function below (docs/delivery.md):
    deployment circuit breaker's FAILED, or its own rollback, count as failures), within a
    timeout.
 6. ``smoke_test``: ``/readyz`` answers 200 through CloudFront, the smoke user signs in through
-   the sign-in form and the dashboard answers 200 with the user's name.
+   the sign-in form and the dashboard answers 200 with the user's name; then the scheduled job's
+   revision is registered (a failure there rolls back like one in 4-6).
 
 A failure in 2-3 deregisters the new revisions (the scheduled job runs its family's latest
 ACTIVE revision, so it stays on the old image) and exits 1: users saw nothing. A failure in 4-6
@@ -65,6 +69,8 @@ log = logging.getLogger("spendwise.deploy")
 # The families infra/modules/ecs_service registers (`<task_family_prefix>-<role>`), one
 # container each, named "app" (its `container_name` output).
 ROLES = ("web", "migrate", "scheduled")
+# Registered before the rollout; "scheduled" follows once the smoke test has passed.
+RELEASE_ROLES = ("web", "migrate")
 DEFAULT_CONTAINER = "app"
 STARTED_BY = "spendwise-deploy"
 USER_AGENT = "spendwise-deploy-smoke/1"
@@ -199,7 +205,9 @@ def read_smoke_user(secrets: SecretsManagerClient, secret_id: str) -> SmokeUser:
 # --- 2. register --------------------------------------------------------------------------------
 
 
-def register_revisions(ecs: ECSClient, target: Target, image: str) -> dict[str, str]:
+def register_revisions(
+    ecs: ECSClient, target: Target, image: str, roles: Sequence[str] = ROLES
+) -> dict[str, str]:
     """Register, per role, the family's latest revision with ``image``; the new ARNs by role.
 
     Everything but the image comes from the latest ACTIVE revision, which Terraform keeps
@@ -208,7 +216,7 @@ def register_revisions(ecs: ECSClient, target: Target, image: str) -> dict[str, 
     """
     registered: dict[str, str] = {}
     try:
-        for role in ROLES:
+        for role in roles:
             answer = ecs.describe_task_definition(
                 taskDefinition=target.family(role), include=["TAGS"]
             )
@@ -233,6 +241,21 @@ def register_revisions(ecs: ECSClient, target: Target, image: str) -> dict[str, 
         deregister_revisions(ecs, registered.values())
         raise
     return registered
+
+
+def check_families(ecs: ECSClient, target: Target) -> None:
+    """Every family's latest revision has the container the deploy replaces (preflight: the
+    scheduled family is registered only after the smoke test, too late to find a mismatch)."""
+    for role in ROLES:
+        definition = ecs.describe_task_definition(taskDefinition=target.family(role))[
+            "taskDefinition"
+        ]
+        names = [c.get("name") for c in definition["containerDefinitions"]]
+        if target.container not in names:
+            raise DeployError(
+                f"{short(definition['taskDefinitionArn'])} has no container named "
+                f"{target.container!r}: it does not match infra/modules/ecs_service"
+            )
 
 
 def deregister_revisions(ecs: ECSClient, arns: Iterable[str]) -> None:
@@ -537,8 +560,9 @@ def deploy(
         service = describe_service(ecs, target)
         previous = service["taskDefinition"]
         user = read_smoke_user(clients.secrets, smoke_secret) if smoke_secret else None
+        check_families(ecs, target)
         step(1, "preflight", f"{target.service} runs {short(previous)}; deploying {image}")
-        new = register_revisions(ecs, target, image)
+        new = register_revisions(ecs, target, image, roles=RELEASE_ROLES)
     except (DeployError, ClientError, BotoCoreError) as exc:
         return _failed(f"before the rollout: {exc}", Outcome.FAILED_BEFORE_ROLLOUT)
 
@@ -555,6 +579,7 @@ def deploy(
         step(4, "update", f"{target.service}: {short(previous)} -> {short(new['web'])}")
         wait_until_stable(ecs, target, new["web"], timeouts)
         smoke(smoke_url, user, timeouts)
+        new.update(register_revisions(ecs, target, image, roles=("scheduled",)))
     except (DeployError, ClientError, BotoCoreError) as exc:
         log.error("deploy failed after the service update: %s", exc)
         return roll_back(ecs, target, previous, new, timeouts)

@@ -386,11 +386,14 @@ def test_it_stops_before_the_service_update_when_the_migration_exits_1(world, ca
     assert outcome is Outcome.FAILED_BEFORE_ROLLOUT
     assert "UpdateService" not in world.runtime.calls
     assert world.running() == world.previous["web"]
-    # The failed release's revisions are INACTIVE: the scheduled job keeps the old image.
+    # The failed release's revisions are INACTIVE, and the scheduled job never had one.
     for role in ("web", "migrate", "scheduled"):
         assert world.latest(role)["taskDefinitionArn"] == world.previous[role]
         assert world.latest(role)["containerDefinitions"][0]["image"] == OLD_IMAGE
+    for role in ("web", "migrate"):
         assert world.status_of(f"{TARGET.family(role)}:2") == "INACTIVE"
+    scheduled = world.ecs.list_task_definitions(familyPrefix=TARGET.family("scheduled"))
+    assert scheduled["taskDefinitionArns"] == [world.previous["scheduled"]]
     assert "migrations failed: exit code 1" in caplog.text
 
 
@@ -415,6 +418,9 @@ def test_it_rolls_back_when_readyz_answers_500(world, failing_site, caplog):
     assert world.running() == world.previous["web"]
     for role in ("web", "migrate", "scheduled"):
         assert world.latest(role)["taskDefinitionArn"] == world.previous[role]
+    # The scheduled job never got the failed release's image, not even for a moment.
+    scheduled = world.ecs.list_task_definitions(familyPrefix=TARGET.family("scheduled"))
+    assert scheduled["taskDefinitionArns"] == [world.previous["scheduled"]]
     assert "/readyz answered 500" in caplog.text
     assert "rolled back" in caplog.text
 
@@ -467,9 +473,10 @@ def test_it_refuses_task_definitions_without_the_app_container(world, caplog):
 
     assert outcome is Outcome.FAILED_BEFORE_ROLLOUT
     assert "has no container named 'app'" in caplog.text
-    # The revisions registered before the mismatch was found are withdrawn.
-    assert world.latest("web")["taskDefinitionArn"] == world.previous["web"]
-    assert world.latest("migrate")["taskDefinitionArn"] == world.previous["migrate"]
+    # Found in the preflight: nothing was registered.
+    for role in ("web", "migrate"):
+        listed = world.ecs.list_task_definitions(familyPrefix=TARGET.family(role))
+        assert listed["taskDefinitionArns"] == [world.previous[role]]
 
 
 # --- the smoke test against the real app -------------------------------------------------------
