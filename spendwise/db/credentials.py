@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,6 +34,9 @@ DEFAULT_MAX_AGE_SECONDS = 300
 
 class DatabaseSecretError(RuntimeError):
     """The secret could be read but holds no usable ``username`` and ``password``."""
+
+
+logger = logging.getLogger("spendwise.db")
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,9 @@ class CredentialsCache:
         self._lock = threading.Lock()
         self._entries: dict[str, tuple[float, DatabaseCredentials]] = {}
 
+    # After a failed re-read, the expired credentials are served this long before the next try.
+    RETRY_AFTER_SECONDS = 30.0
+
     def get(self, source: SecretSource) -> DatabaseCredentials:
         with self._lock:
             entry = self._entries.get(source.arn)
@@ -115,7 +122,23 @@ class CredentialsCache:
             if entry is not None and now - entry[0] < source.max_age_seconds:
                 return entry[1]
             # Read under the lock: threads connecting together make one call, not one each.
-            credentials = self._reader(source)
+            try:
+                credentials = self._reader(source)
+            except Exception as exc:
+                if entry is None:
+                    raise
+                # Stale if error: Secrets Manager being slow or down must not stop connections
+                # with a password that still works. An authentication failure invalidates the
+                # entry first (DatabaseWrapper), so a real rotation is never masked by this.
+                logger.warning(
+                    "could not re-read the database secret (%s); reusing the last credentials "
+                    "for %.0f s",
+                    type(exc).__name__,
+                    self.RETRY_AFTER_SECONDS,
+                )
+                retry_at = now - source.max_age_seconds + self.RETRY_AFTER_SECONDS
+                self._entries[source.arn] = (retry_at, entry[1])
+                return entry[1]
             self._entries[source.arn] = (now, credentials)
             return credentials
 

@@ -125,6 +125,46 @@ def test_the_cache_is_per_secret_and_can_be_invalidated():
     assert reads == ["arn:one", "arn:two", "arn:one"]
 
 
+def test_an_expired_entry_is_reused_while_secrets_manager_fails_but_not_after_invalidate():
+    now = [0.0]
+    outcomes: list[DatabaseCredentials | Exception] = [
+        DatabaseCredentials("u", "still-valid"),
+        ConnectionError("secretsmanager unreachable"),
+        DatabaseCredentials("u", "rotated"),
+    ]
+    calls: list[float] = []
+
+    def reader(source: SecretSource) -> DatabaseCredentials:
+        calls.append(now[0])
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    cache = CredentialsCache(reader, clock=lambda: now[0])
+    source = SecretSource("arn:db", max_age_seconds=300)
+    assert cache.get(source).password == "still-valid"
+
+    now[0] = 301.0  # expired; the re-read fails: the old password keeps connections going
+    assert cache.get(source).password == "still-valid"
+    now[0] = 320.0  # no new attempt within the retry delay
+    assert cache.get(source).password == "still-valid"
+    assert calls == [0.0, 301.0]
+
+    now[0] = 332.0  # after it, the next read succeeds
+    assert cache.get(source).password == "rotated"
+    assert calls == [0.0, 301.0, 332.0]
+
+
+def test_a_failed_first_read_or_a_read_after_invalidate_raises():
+    def reader(source: SecretSource) -> DatabaseCredentials:
+        raise ConnectionError("secretsmanager unreachable")
+
+    cache = CredentialsCache(reader, clock=lambda: 0.0)
+    with pytest.raises(ConnectionError):
+        cache.get(SecretSource("arn:db"))
+
+
 def test_no_password_in_the_logs(clean_env, secrets, reader, caplog):
     arn = secrets.create("spendwise", "never-logged-7c1d")
     with caplog.at_level(logging.DEBUG, logger="spendwise"):  # ours, not botocore's wire log
