@@ -21,17 +21,19 @@ logger = logging.getLogger("spendwise.request")
 
 
 def incoming_request_id(request: HttpRequest) -> str | None:
-    """The caller's ``X-Request-Id`` (nginx, a client), else the ``Root`` of the
-    ``X-Amzn-Trace-Id`` that the ALB adds (or passes on from CloudFront); ``None`` when neither
-    is there or safe to log as it is."""
-    given = safe_request_id(request.headers.get("X-Request-Id"))
-    if given:
-        return given
+    """The ``Root`` of the ``X-Amzn-Trace-Id`` that the ALB adds (or passes on from CloudFront),
+    else ``X-Request-Id`` (nginx in `make stack`); ``None`` when neither is there or safe to log.
+
+    The trace header wins: it is the id in the ALB's access logs too, and behind CloudFront a
+    client's own ``X-Request-Id`` would otherwise name the request in our logs.
+    """
     for part in request.headers.get("X-Amzn-Trace-Id", "").split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "root":
-            return safe_request_id(value)
-    return None
+            trace_root = safe_request_id(value)
+            if trace_root:
+                return trace_root
+    return safe_request_id(request.headers.get("X-Request-Id"))
 
 
 def resolved(request: HttpRequest) -> ResolverMatch | None:

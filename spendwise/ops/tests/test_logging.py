@@ -103,12 +103,13 @@ def test_it_takes_the_root_of_the_load_balancers_trace_header(client: Client, lo
     assert log_lines.requests()[0]["request_id"] == TRACE_ROOT
 
 
-def test_x_request_id_wins_over_the_trace_header(client: Client):
+def test_the_load_balancers_trace_header_wins_over_a_clients_x_request_id(client: Client):
+    # Behind CloudFront every viewer header reaches the app: a client must not pick its log id.
     response = client.get(
-        "/healthz", HTTP_X_REQUEST_ID="from-nginx", HTTP_X_AMZN_TRACE_ID=f"Root={TRACE_ROOT}"
+        "/healthz", HTTP_X_REQUEST_ID="chosen-by-client", HTTP_X_AMZN_TRACE_ID=f"Root={TRACE_ROOT}"
     )
 
-    assert response["X-Request-Id"] == "from-nginx"
+    assert response["X-Request-Id"] == TRACE_ROOT
 
 
 @pytest.mark.parametrize(
