@@ -51,8 +51,6 @@ from botocore.exceptions import ClientError
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from spendwise.testing.postgres import PostgresError, find_postgres_binaries
-
 if TYPE_CHECKING:
     from mypy_boto3_rds import RDSClient
     from mypy_boto3_rds.type_defs import DBInstanceTypeDef
@@ -447,11 +445,21 @@ def verdict_line(comparison: Comparison) -> str:
 
 def find_client_program(name: str) -> str:
     """``pg_dump``/``pg_restore`` from the directory of the newest ``initdb`` (the same search
-    as spendwise.testing.postgres, so the client is never older than the server), else PATH."""
+    as spendwise.testing.postgres, so the client is never older than the server), else PATH.
+
+    Imported here, not at the top: the image leaves spendwise/testing/ out (.dockerignore), and
+    the runbook's one-off task imports this module there to verify a restored copy.
+    """
+    directory: Path | None
     try:
-        directory = Path(find_postgres_binaries().initdb).parent
-    except PostgresError:
+        from spendwise.testing.postgres import PostgresError, find_postgres_binaries
+    except ImportError:
         directory = None
+    else:
+        try:
+            directory = Path(find_postgres_binaries().initdb).parent
+        except PostgresError:
+            directory = None
     if directory is not None and os.access(directory / name, os.X_OK):
         return str(directory / name)
     found = shutil.which(name)

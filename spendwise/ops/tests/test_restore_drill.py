@@ -761,3 +761,24 @@ def test_the_real_tunnel_script_accepts_the_arguments_the_drill_passes():
     assert result.returncode == 0, result.stderr
     assert "AWS-StartPortForwardingSessionToRemoteHost" in result.stdout
     assert '"localPortNumber":["15433"]' in result.stdout
+
+
+def test_it_imports_without_the_test_helpers_the_image_leaves_out():
+    # The runbook's one-off ECS task imports this module in the image, which has no
+    # spendwise/testing/ (.dockerignore).
+    code = (
+        "import sys\n"
+        "class Hide:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'spendwise.testing' or name.startswith('spendwise.testing.'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+        "import spendwise.ops.restore_drill as drill\n"
+        "print(drill.find_client_program('pg_dump'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("pg_dump")
