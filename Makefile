@@ -22,7 +22,7 @@ PORT ?= 8000
 DEBUG ?= true
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import \
+.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import bench-load \
 	infra-check cost stack stack-down stack-status stack-reset restore-drill
 
 help:  ## list the targets
@@ -99,6 +99,9 @@ bench: venv assets  ## page latency at 10k/100k/1M transactions vs the raw-SQL f
 
 bench-import: venv  ## a 10k-row CSV through detect, parse, preview, commit, undo: rows/s
 	$(PY) -m spendwise.testing.postgres -- $(PY) bench/import_bench.py
+
+bench-load: venv assets  ## month-start load + step test (Locust) against `make stack`: the knee, one instance's capacity
+	$(PY) bench/load/run.py
 
 bench-suggest: venv  ## category suggestion accuracy on held-out demo data (last 20 % by date)
 	$(PY) -m spendwise.testing.postgres -- $(PY) bench/suggest_accuracy.py
