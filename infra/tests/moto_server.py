@@ -55,6 +55,13 @@ MOTO_SHIMS: dict[str, str] = {
         "(MissingParameter); AWS takes both from the AMI. The bastion's root_block_device "
         "sets type and encryption only, so the shim gives it the AL2023 AMI's 8 GiB"
     ),
+    "ec2: security group rule changes, one at a time": (
+        "moto 5.2 edits a group's rule list without a lock: a revoke rebuilds the list from a "
+        "copy, so when the provider revokes a new group's default egress rule while, in "
+        "parallel, a rule resource is added to the same group, the added rule is lost and its "
+        "destroy answers InvalidPermission.NotFound (seen once in CI); the shim serialises "
+        "authorize/revoke/create/delete on the security group backend"
+    ),
     "s3: bucket policy on object calls": (
         "moto checks a bucket policy on PutObject/GetObject with no request context and treats "
         "a statement whose Condition does not hold as an explicit deny, so every bucket's "
@@ -227,6 +234,33 @@ def _shim_ec2_root_volume(patches: _Patches) -> None:
     patches.set(InstanceResponse, "_validate_block_device_mapping", staticmethod(validate))
 
 
+def _shim_ec2_security_group_lock(patches: _Patches) -> None:
+    import functools
+    import threading
+
+    from moto.ec2.models.security_groups import SecurityGroupBackend
+
+    lock = threading.RLock()
+
+    def serialised(method: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(method)
+        def locked(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(*args, **kwargs)
+
+        return locked
+
+    for name in (
+        "create_security_group",
+        "delete_security_group",
+        "authorize_security_group_ingress",
+        "revoke_security_group_ingress",
+        "authorize_security_group_egress",
+        "revoke_security_group_egress",
+    ):
+        patches.set(SecurityGroupBackend, name, serialised(getattr(SecurityGroupBackend, name)))
+
+
 def _shim_s3_bucket_policy(patches: _Patches) -> None:
     from moto.iam.access_control import IAMPolicy, PermissionResult
     from moto.s3.models import FakeBucket
@@ -275,6 +309,7 @@ class MotoServer:
             _shim_budgets,
             _shim_ec2_monitoring,
             _shim_ec2_root_volume,
+            _shim_ec2_security_group_lock,
             _shim_s3_bucket_policy,
         ):
             shim(self._patches)
