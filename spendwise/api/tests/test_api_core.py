@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from spendwise.api.actions import token_create
-from spendwise.api.models import ApiToken
+from spendwise.api.models import ApiToken, IdempotencyRecord
 from spendwise.ledger.models import Transaction
 from spendwise.testing.factories import make_account
 
@@ -155,6 +158,61 @@ def test_a_retried_post_with_the_same_key_writes_once_and_replays(client, owner,
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_key_reused"
     assert Transaction.objects.count() == 1
+
+
+def _reservation(token: str, key: str, body: dict) -> IdempotencyRecord:
+    """The row a first request leaves when it dies before committing: reserved, no answer."""
+    caller = "auth:" + hashlib.sha256(f"Bearer {token}".encode()).hexdigest()[:40]
+    raw = f"{API}/transactions".encode() + b"\n" + json.dumps(body).encode()
+    digest = hashlib.sha256(raw).hexdigest()
+    return IdempotencyRecord.objects.create(caller=caller, key=key, request_hash=digest)
+
+
+def test_a_retry_takes_over_a_reservation_whose_first_request_died(client, owner, rw_token):
+    account = make_account(owner, "Checking")
+    body = expense(account)
+    _reservation(rw_token, "died-1", body)
+    retried = post(client, "/transactions", body, **bearer(rw_token), HTTP_IDEMPOTENCY_KEY="died-1")
+    assert retried.status_code == 201, retried.content
+    again = post(client, "/transactions", body, **bearer(rw_token), HTTP_IDEMPOTENCY_KEY="died-1")
+    assert again["Idempotent-Replayed"] == "true"
+    assert Transaction.objects.count() == 1
+    assert IdempotencyRecord.objects.get(key="died-1").status == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_while_the_first_request_runs_gets_409_and_writes_nothing(client, owner, rw_token):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (SELECT … FOR UPDATE SKIP LOCKED) need PostgreSQL")
+    account = make_account(owner, "Checking")
+    body = expense(account)
+    record = _reservation(rw_token, "running-1", body)
+    locked, release = threading.Event(), threading.Event()
+
+    def first_request_running() -> None:
+        # The first request holds its reservation's row lock for as long as it runs.
+        try:
+            with transaction.atomic():
+                IdempotencyRecord.objects.select_for_update().get(pk=record.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=first_request_running)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        retry = post(
+            client, "/transactions", body, **bearer(rw_token), HTTP_IDEMPOTENCY_KEY="running-1"
+        )
+        assert retry.status_code == 409
+        assert retry.json()["code"] == "conflict"
+        assert retry["Retry-After"] == "1"
+        assert not Transaction.objects.exists()
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_rate_limits_answer_429_with_retry_after(client, owner, rw_token, settings):
