@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"entrypoint: unknown command {' '.join(args) or '(none)'!r}\n{USAGE}")
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spendwise.settings")
+    if args == ["migrate"]:
+        # A migration may legitimately run one long statement (an index on a big table):
+        # no statement_timeout for it. lock_timeout stays, so that it never queues, and makes
+        # the app's requests queue behind it, for long (docs/resilience.md).
+        os.environ["DB_STATEMENT_TIMEOUT_MS"] = "0"
     sys.stdout.flush()
     os.execv(program[0], program)  # noqa: S606 - a fixed program list, no shell
 

@@ -30,7 +30,7 @@ For load and fault tests (docs/stack.md): ``up``, ``down``, ``status``, ``start_
 Configuration (environment): ``STACK_DIR`` (``var/stack``), ``STACK_PORT`` (8080),
 ``STACK_WEB_PORTS`` (``8081,8082``), ``STACK_MOTO_PORT`` (8090), ``STACK_POSTGRES_PORT``
 (55432), ``STACK_WEB_CONCURRENCY`` (2 workers per instance), ``STACK_NGINX`` (the nginx
-program; found on PATH or in /usr/sbin otherwise).
+program; found on PATH or in /usr/sbin otherwise), ``STACK_POSTGRES_MAX_CONNECTIONS`` (200).
 """
 
 from __future__ import annotations
@@ -103,6 +103,10 @@ class StackConfig:
     postgres_port: int = 55432
     web_concurrency: int = 2
     nginx: str = ""  # the nginx program; empty: found on PATH or in /usr/sbin
+    postgres_max_connections: int = 200
+    # Extra variables for the app's processes, e.g. short database timeouts for fault tests
+    # (spendwise/ops/faults.py); they win over the stack's own.
+    app_settings: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> StackConfig:
@@ -128,6 +132,9 @@ class StackConfig:
                 env.get("STACK_WEB_CONCURRENCY", "2"), "STACK_WEB_CONCURRENCY"
             ),
             nginx=env.get("STACK_NGINX", ""),
+            postgres_max_connections=_positive(
+                env.get("STACK_POSTGRES_MAX_CONNECTIONS", "200"), "STACK_POSTGRES_MAX_CONNECTIONS"
+            ),
         )
         ports = [config.port, *config.web_ports, config.moto_port, config.postgres_port]
         if len(set(ports)) != len(ports):
@@ -692,7 +699,7 @@ def _start_postgres(config: StackConfig) -> int:
         "-c",
         "unix_socket_directories=",  # TCP only: no socket path that may be too long or shared
         "-c",
-        "max_connections=200",
+        f"max_connections={config.postgres_max_connections}",
         "-c",
         "password_encryption=scram-sha-256",
     ]
@@ -894,6 +901,7 @@ def app_environment(config: StackConfig, aws: Mapping[str, str]) -> dict[str, st
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
         "METRICS_ENVIRONMENT": "stack",
         "WEB_CONCURRENCY": str(config.web_concurrency),
+        **dict(config.app_settings),
     }
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from spendwise.db.config import ENGINE, SECRET_SOURCE_KEY, database_settings
+from spendwise.db.config import CONNECT_WAIT_KEY, ENGINE, SECRET_SOURCE_KEY, database_settings
 from spendwise.env import ConfigurationError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -33,7 +33,13 @@ def test_database_url_wins_over_db_host(clean_env):
     clean_env.setenv("DB_NAME", "ignored")
     settings = database_settings(SQLITE)
     assert (settings["HOST"], settings["PORT"], settings["NAME"]) == ("url-host", 6543, "fromurl")
-    assert settings["ENGINE"] == "django.db.backends.postgresql"
+    # Django's backend, extended: the same timeouts and connect wait as with DB_HOST.
+    assert settings["ENGINE"] == ENGINE
+    assert settings["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c statement_timeout=15000 -c lock_timeout=5000",
+    }
+    assert settings[CONNECT_WAIT_KEY] == 1.0
 
 
 def test_db_host_with_a_user_and_password(clean_env):
@@ -54,7 +60,12 @@ def test_db_host_with_a_user_and_password(clean_env):
         "PASSWORD": "pw",
         "CONN_MAX_AGE": 30,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"sslmode": "require", "connect_timeout": 10},
+        "OPTIONS": {
+            "sslmode": "require",
+            "connect_timeout": 3,
+            "options": "-c statement_timeout=15000 -c lock_timeout=5000",
+        },
+        CONNECT_WAIT_KEY: 1.0,
     }
 
 
@@ -78,6 +89,42 @@ def test_db_host_with_the_rds_secret(clean_env):
         "ENDPOINT_URL": "",
         "MAX_AGE_SECONDS": 60,
     }
+
+
+def test_the_timeouts_and_the_connect_wait_come_from_the_environment(clean_env):
+    for name, value in {
+        "DB_HOST": "db.internal",
+        "DB_NAME": "spendwise",
+        "DB_USER": "app",
+        "DB_CONNECT_TIMEOUT": "2",
+        "DB_STATEMENT_TIMEOUT_MS": "0",  # off
+        "DB_LOCK_TIMEOUT_MS": "750",
+        "DB_CONNECT_WAIT_MS": "250",
+    }.items():
+        clean_env.setenv(name, value)
+    settings = database_settings(SQLITE)
+    assert settings["OPTIONS"]["connect_timeout"] == 2
+    assert settings["OPTIONS"]["options"] == "-c statement_timeout=0 -c lock_timeout=750"
+    assert settings[CONNECT_WAIT_KEY] == 0.25
+
+
+def test_a_database_url_may_set_its_own_connect_timeout(clean_env):
+    clean_env.setenv("DATABASE_URL", "postgresql://u:p@h:5432/n?connect_timeout=7")
+    assert database_settings(SQLITE)["OPTIONS"]["connect_timeout"] == 7
+
+
+def test_sqlite_gets_no_postgresql_options(clean_env):
+    settings = database_settings(SQLITE)
+    assert "options" not in settings.get("OPTIONS", {})
+    assert CONNECT_WAIT_KEY not in settings
+
+
+@pytest.mark.parametrize("name", ["DB_STATEMENT_TIMEOUT_MS", "DB_LOCK_TIMEOUT_MS"])
+def test_a_negative_timeout_is_refused(clean_env, name):
+    clean_env.setenv("DATABASE_URL", "postgresql://u:p@h:5432/n")
+    clean_env.setenv(name, "-1")
+    with pytest.raises(ConfigurationError, match=f"{name}=-1 must be at least 0"):
+        database_settings(SQLITE)
 
 
 def test_db_host_without_db_name_is_improperly_configured(clean_env):

@@ -270,3 +270,18 @@ def test_it_sizes_workers_from_the_cgroup_cpu_quota(tmp_path: Path) -> None:
     assert gunicorn_conf.default_workers(gunicorn_conf.available_cpus(tmp_path)) == 8
     (tmp_path / "cpu.max").write_text("max 100000\n")
     assert gunicorn_conf.available_cpus(tmp_path) == float(os.cpu_count() or 1)
+
+
+@pytest.mark.parametrize(("command", "expected"), [(["migrate"], "0"), (["web"], "15000")])
+def test_migrations_run_without_the_statement_timeout_and_the_web_keeps_it(
+    monkeypatch: pytest.MonkeyPatch, command: list[str], expected: str
+) -> None:
+    from spendwise.ops import entrypoint
+
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_MS", "15000")
+    started: list[list[str]] = []
+    monkeypatch.setattr(entrypoint.os, "execv", lambda program, args: started.append(args))
+
+    entrypoint.main(command)
+
+    assert started and os.environ["DB_STATEMENT_TIMEOUT_MS"] == expected

@@ -12,23 +12,41 @@ RDS-managed secret is read when a connection opens, not at start-up, and kept fo
 A secret that cannot be read (access denied, not found, not JSON) becomes the driver's
 ``OperationalError``, so callers see a database error like any other failed connect (the
 readiness check answers 503 rather than 500).
+
+When the server has no free connection slot, or is still starting up, a new connection waits
+briefly (``DB_CONNECT_WAIT_MS``, 1 s by default) and tries again before it gives up: a burst
+that fills ``max_connections`` for a moment, or a restart, costs latency instead of errors.
+Any other failed connect (refused, timed out) fails at once, so the request's 503 is fast.
+A thread that has just waited in vain does not wait again for a moment (``NO_SECOND_WAIT``): a
+request whose first query found no slot would otherwise wait once more for every later query
+(its session, its error page), and its 503 would take seconds instead of one wait.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base
 
-from spendwise.db.config import SECRET_SOURCE_KEY
+from spendwise.db.config import CONNECT_WAIT_KEY, SECRET_SOURCE_KEY
 from spendwise.db.credentials import CredentialsCache, DatabaseCredentials, SecretSource
+from spendwise.db.outage import classify
 
 logger = logging.getLogger(__name__)
 
 # One per process: every connection (thread, alias) to the same secret shares one read.
 credentials_cache = CredentialsCache()
+
+# Connect failures worth waiting out: the server will have a slot, or be up, in a moment.
+WAIT_FOR = frozenset({"too_many_connections", "starting_up"})
+FIRST_PAUSE_SECONDS = 0.05
+LONGEST_PAUSE_SECONDS = 0.4
+NO_SECOND_WAIT_SECONDS = 2.0
+_waited_in_vain = threading.local()
 
 
 def is_authentication_failure(error: BaseException) -> bool:
@@ -62,6 +80,31 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return params
 
     def get_new_connection(self, conn_params: Any) -> Any:
+        """Connect; while the server is full or starting up, retry with growing pauses for
+        up to the configured wait, then let the last error through."""
+        now = time.monotonic()
+        wait = float(self.settings_dict.get(CONNECT_WAIT_KEY) or 0)
+        if now - getattr(_waited_in_vain, "at", float("-inf")) < NO_SECOND_WAIT_SECONDS:
+            wait = 0.0
+        deadline = now + wait
+        pause = FIRST_PAUSE_SECONDS
+        while True:
+            try:
+                connection = self._connect_once(conn_params)
+            except psycopg.OperationalError as error:
+                outage = classify(error)
+                left = deadline - time.monotonic()
+                if outage is None or outage.reason not in WAIT_FOR or left <= 0:
+                    if outage is not None and outage.reason in WAIT_FOR and wait > 0:
+                        _waited_in_vain.at = time.monotonic()
+                    raise
+                time.sleep(min(pause, left))
+                pause = min(pause * 2, LONGEST_PAUSE_SECONDS)
+            else:
+                _waited_in_vain.at = float("-inf")
+                return connection
+
+    def _connect_once(self, conn_params: Any) -> Any:
         try:
             return super().get_new_connection(conn_params)
         except psycopg.OperationalError as error:
