@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from spendwise.households.models import Household, Membership
 from spendwise.identity.models import User
@@ -29,6 +30,9 @@ def household_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if getattr(request, "household", None) is None:
+            # Removed from (or left) every household: start a new one.
+            if request.method == "GET":
+                return redirect("households:create")
             raise Http404("No household")
         return view(request, *args, **kwargs)
 
