@@ -22,8 +22,9 @@ PORT ?= 8000
 DEBUG ?= true
 PYTEST_ARGS ?=
 
-.PHONY: help venv assets run test lint fmt lock clean bench lambda bench-suggest bench-import bench-load \
-	infra-check cost stack stack-down stack-status stack-reset restore-drill
+.PHONY: help venv assets run test lint fmt lock messages clean bench lambda bench-suggest bench-import bench-load \
+	infra-check cost stack stack-down stack-status stack-reset restore-drill test-resilience \
+	test-browser screenshots
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -78,6 +79,23 @@ stack-status: venv  ## health table of the stack's services (exit 1 unless all a
 
 stack-reset: venv  ## stop the stack and delete var/stack/, its database included
 	$(PY) -m spendwise.ops.stack reset
+
+# Fault drills (docs/resilience.md): a stack of its own on free ports, under load, while
+# PostgreSQL restarts, an instance is killed, the connections run out and a lock is held; prints
+# requests/ok/503/other/lost writes per fault and fails on any lost write, 500 or hang.
+# `make test` runs the short form (spendwise/ops/tests/test_resilience.py).
+test-resilience: venv assets  ## fault drills against a stack of their own: the table per fault
+	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
+	$(PY) -m spendwise.ops.faults
+
+# Browser end-to-end tests (docs/browser-tests.md): Playwright drives Debian's chromium against
+# the app on a throw-away PostgreSQL; screenshots go to var/screenshots/. `make test` runs them too.
+test-browser: venv assets  ## the browser journeys, axe-core checks and page tour in Chromium
+	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
+	$(PY) -m pytest spendwise/e2e $(PYTEST_ARGS)
+
+screenshots: venv assets  ## re-take the page tour's screenshots and copy the README's into docs/screenshots/
+	SPENDWISE_SCREENSHOTS_TO_DOCS=1 $(PY) -m pytest spendwise/e2e/test_page_tour.py $(PYTEST_ARGS)
 
 test: venv assets $(CHECKOV_VENV)  ## run the whole test suite on a temporary PostgreSQL (CI=true: no skips)
 	@if [[ "$${CI:-}" == true ]]; then scripts/ensure-system-deps; fi
@@ -141,6 +159,16 @@ lock:  ## re-resolve requirements/*.in into hash-pinned requirements/*.lock with
 	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes checkov.in -o checkov.lock
 	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes actionlint.in -o actionlint.lock
 	cd requirements && $(UV_VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes actionlint-fallback.in -o actionlint-fallback.lock
+
+# The Vietnamese catalogue (docs/i18n.md): extract every marked string into django.po (existing
+# translations are kept), then compile django.mo, which is committed so that `make run`, the tests
+# and the image need no gettext. Translate the new empty msgstr lines, then run it again.
+MESSAGES_IGNORE := --ignore "*/tests/*" --ignore "testing/*" --ignore "e2e/*" --ignore "static/*" \
+	--ignore "*/migrations/*" --ignore conftest.py
+messages: venv  ## update spendwise/locale/vi/LC_MESSAGES/django.po from the code and compile django.mo
+	cd spendwise && DEBUG=true ../$(PY) ../manage.py makemessages --locale vi --no-obsolete \
+		--add-location file $(MESSAGES_IGNORE)
+	cd spendwise && DEBUG=true ../$(PY) ../manage.py compilemessages --locale vi
 
 clean:  ## remove caches, built assets and node_modules (keeps .venv and db.sqlite3)
 	rm -rf node_modules $(VENDOR) staticfiles .pytest_cache .mypy_cache .ruff_cache test-artifacts

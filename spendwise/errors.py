@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
 
 class DomainError(Exception):
     """A refused action. ``field`` names the form field it belongs to, when there is one.
@@ -11,9 +14,12 @@ class DomainError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str | Promise, *, field: str | None = None, code: str = "invalid"
+    ) -> None:
+        # A lazy message (a translated constant) is rendered now, in the active language.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
         self.code = code
 
@@ -23,5 +29,8 @@ class PermissionDenied(DomainError):
 
     status = 403
 
-    def __init__(self, message: str = "Your role in this household cannot make changes.") -> None:
-        super().__init__(message, code="forbidden")
+    def __init__(self, message: str | Promise | None = None) -> None:
+        super().__init__(
+            message or gettext_lazy("Your role in this household cannot make changes."),
+            code="forbidden",
+        )

@@ -22,7 +22,14 @@ from babel.numbers import (
 
 
 class MoneyError(ValueError):
-    """An amount or currency that cannot be represented exactly; the message is user-facing."""
+    """An amount or currency that cannot be represented exactly; the message is user-facing
+    (English). ``code`` and ``params`` let a page say it in the person's language
+    (``spendwise.web.forms.money_error_text``)."""
+
+    def __init__(self, message: str, *, code: str = "invalid", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @cache
@@ -33,7 +40,7 @@ def known_currencies() -> frozenset[str]:
 def check_currency(code: str) -> str:
     """Return the upper-case ISO 4217 code, or raise ``MoneyError``."""
     if not isinstance(code, str) or code.upper() not in known_currencies():
-        raise MoneyError(f"“{code}” is not an ISO 4217 currency code.")
+        raise MoneyError(f"“{code}” is not an ISO 4217 currency code.", code="currency", value=code)
     return code.upper()
 
 
@@ -73,14 +80,21 @@ class Money:
         if not isinstance(amount, Decimal):
             raise TypeError("Money.from_decimal takes a Decimal, never a float")
         if not amount.is_finite():
-            raise MoneyError("The amount must be a number.")
+            raise MoneyError("The amount must be a number.", code="not_number")
         exponent = currency_exponent(currency)
         scaled = amount.scaleb(exponent)
         if scaled != scaled.to_integral_value():
             if exponent == 0:
-                raise MoneyError(f"{check_currency(currency)} amounts have no decimal places.")
+                raise MoneyError(
+                    f"{check_currency(currency)} amounts have no decimal places.",
+                    code="no_decimals",
+                    currency=check_currency(currency),
+                )
             raise MoneyError(
-                f"{check_currency(currency)} amounts have at most {exponent} decimal places."
+                f"{check_currency(currency)} amounts have at most {exponent} decimal places.",
+                code="decimals",
+                currency=check_currency(currency),
+                places=exponent,
             )
         return cls(int(scaled), currency)
 
@@ -89,16 +103,18 @@ class Money:
         """Parse what a person typed (``1,234.56`` in English, ``1.234.567`` in Vietnamese)."""
         cleaned = (text or "").strip().replace("\u00a0", "").replace(" ", "")
         if not cleaned:
-            raise MoneyError("Enter an amount.")
+            raise MoneyError("Enter an amount.", code="empty")
         if len(cleaned) > 40 or "e" in cleaned.lower():  # no exponents: "1e999999" is no amount
-            raise MoneyError(f"“{text}” is not an amount.")
+            raise MoneyError(f"“{text}” is not an amount.", code="not_amount", text=text)
         try:
             amount = parse_decimal(cleaned, locale=locale, strict=True)
         except (NumberFormatError, ArithmeticError, ValueError):
             try:  # a plain "1234.56" is always understood, whatever the locale
                 amount = Decimal(cleaned)
             except ArithmeticError:
-                raise MoneyError(f"“{text}” is not an amount.") from None
+                raise MoneyError(
+                    f"“{text}” is not an amount.", code="not_amount", text=text
+                ) from None
         return cls.from_decimal(amount, currency)
 
     # --- conversion ------------------------------------------------------------------------

@@ -72,6 +72,10 @@ class DateRange:
     preset: str
     period: Period
     error: str = ""
+    # What was wrong, for pages that word ``error`` in another language: "preset", "from_missing",
+    # "to_missing", "not_a_date", "out_of_range", "reversed" or "too_long"; ``value`` is the text.
+    problem: str = ""
+    value: str = ""
 
     @property
     def label(self) -> str:
@@ -106,15 +110,24 @@ EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
 
 
+class _RangeProblem(ValueError):
+    def __init__(self, message: str, problem: str, value: str = "") -> None:
+        super().__init__(message)
+        self.problem, self.value = problem, value
+
+
 def _parse_day(text: str | None, what: str) -> date:
     if not text or not text.strip():
-        raise ValueError(f"Enter the {what} date.")
+        raise _RangeProblem(f"Enter the {what} date.", f"{what}_missing")
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"“{text.strip()[:20]}” is not a date (use YYYY-MM-DD).") from None
+        shown = text.strip()[:20]
+        raise _RangeProblem(
+            f"“{shown}” is not a date (use YYYY-MM-DD).", "not_a_date", shown
+        ) from None
     if not EARLIEST_DAY <= day <= LATEST_DAY:
-        raise ValueError("That date is out of range.")
+        raise _RangeProblem("That date is out of range.", "out_of_range")
     return day
 
 
@@ -140,6 +153,8 @@ def parse_date_range(
             "this_month",
             preset_period("this_month", today, start_day),
             f"“{chosen[:20]}” is not a date range. {fallback}",
+            problem="preset",
+            value=chosen[:20],
         )
     if chosen != "custom":
         return DateRange(chosen, preset_period(chosen, today, start_day))
@@ -147,14 +162,18 @@ def parse_date_range(
         first = _parse_day(date_from, "from")
         last = _parse_day(date_to, "to")
         if first > last:
-            raise ValueError("The “from” date is after the “to” date.")
+            raise _RangeProblem("The “from” date is after the “to” date.", "reversed")
         if (last - first).days >= MAX_CUSTOM_DAYS:
-            raise ValueError("Choose a range of at most ten years.")
+            raise _RangeProblem("Choose a range of at most ten years.", "too_long")
         period = Period(first, last + timedelta(days=1))
     except (ValueError, OverflowError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "That date is out of range."
         return DateRange(
-            "this_month", preset_period("this_month", today, start_day), f"{message} {fallback}"
+            "this_month",
+            preset_period("this_month", today, start_day),
+            f"{message} {fallback}",
+            problem=getattr(exc, "problem", "out_of_range"),
+            value=getattr(exc, "value", ""),
         )
     return DateRange("custom", period)
 

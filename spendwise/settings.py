@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "spendwise.identity",
+    "spendwise.mfa",
     "spendwise.households",
     "spendwise.ledger",
     "spendwise.reports",
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "spendwise.portability",
     "spendwise.web",
     "spendwise.api",
+    "spendwise.webhooks",
+    "spendwise.audit",
+    "spendwise.pwa",
 ]
 
 MIDDLEWARE = [
@@ -77,10 +81,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's language (profile locale) wins over the cookie and Accept-Language.
+    "spendwise.web.language.UserLanguageMiddleware",
     "spendwise.households.middleware.CurrentHouseholdMiddleware",
+    # Who, from where, for which household: read by the audit log's receivers.
+    "spendwise.audit.context.AuditContextMiddleware",
     "spendwise.api.idempotency.IdempotencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "spendwise.identity.middleware.CognitoSessionMiddleware",
+    # After the household and Cognito middleware: a household requiring two-step sign-in sends
+    # members without it to the set-up page (spendwise/mfa/middleware.py).
+    "spendwise.mfa.middleware.HouseholdMfaPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -178,6 +189,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("vi", "Tiếng Việt")]
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The Vietnamese catalogue (docs/i18n.md); inside the package so the image carries it.
+LOCALE_PATHS = [BASE_DIR / "spendwise" / "locale"]
 USE_TZ = True
 
 # --- Static files -------------------------------------------------------------------------------
@@ -293,3 +306,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
 # default, written down because imports rely on it); other request bodies stay capped.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440, minimum=1024)
+
+# --- Webhooks -----------------------------------------------------------------------------------
+# Let endpoints on 127.0.0.1/localhost (also plain http) receive webhooks: local testing only.
+# Also allowed while DEBUG is on; private and link-local addresses are refused either way.
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)

@@ -12,7 +12,7 @@ import hmac
 import importlib
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -22,10 +22,12 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from spendwise.api.models import ApiToken
+from spendwise.audit.actions import record_token_use
 from spendwise.households.decorators import HouseholdRequest
 from spendwise.households.models import Membership
 from spendwise.households.queries import current_membership
 from spendwise.identity.models import User
+from spendwise.mfa.policy import refuse_without_second_factor
 
 TOKEN_PREFIX = "sw_"  # noqa: S105 - a public marker, not a secret
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -48,10 +50,34 @@ class Principal:
     token: ApiToken | None = None
 
 
+HOUSEHOLD_HEADER = "X-Household"
+
+
+def _chosen_household(request: HttpRequest, principal: Principal) -> Principal:
+    """``X-Household: <id>`` acts in another of the caller's households for this one call
+    (docs/households.md). A personal access token stays in the household it was made in."""
+    chosen = request.headers.get(HOUSEHOLD_HEADER, "").strip()
+    if not chosen or chosen == str(principal.membership.household_id):
+        return principal
+    membership = None
+    if principal.token is None and chosen.isdigit() and len(chosen) < 19:
+        membership = (
+            Membership.objects.select_related("household", "user")
+            .filter(user=principal.user, household_id=int(chosen))
+            .first()
+        )
+    if membership is None:
+        raise HttpError(404, "That household does not exist.")
+    return replace(principal, membership=membership)
+
+
 def bind(request: HttpRequest, principal: Principal) -> Principal:
+    principal = _chosen_household(request, principal)
     token = principal.token
     if token is not None and not token.can_write and request.method not in SAFE_METHODS:
         raise HttpError(403, "This token is read-only.")
+    # Tokens are not a second factor: a household requiring one refuses callers without it.
+    refuse_without_second_factor(principal.user, principal.membership.household)
     request.user = principal.user
     request.membership = principal.membership  # type: ignore[attr-defined]
     request.household = principal.membership.household  # type: ignore[attr-defined]
@@ -121,6 +147,7 @@ def _personal_token(text: str) -> Principal:
     if membership is None:  # removed from the household since: the token is dead
         raise InvalidCredentials()
     now = timezone.now()
+    record_token_use(token, now)  # the security log: first use of each day only
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return Principal(membership.user, membership, "token", f"token:{token.prefix}", token)

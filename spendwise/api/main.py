@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from spendwise.api import errors
 from spendwise.api.auth import BearerAuth, SessionApiAuth
 from spendwise.api.throttle import CallerThrottle
+from spendwise.ops import unavailable
 
 api = NinjaAPI(
     title="SpendWise API",
@@ -29,22 +30,29 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+# A database outage: 503 + Retry-After with the same JSON shape (docs/resilience.md).
+unavailable.install(api)
 
 
 def _mount() -> None:
     from spendwise.api.tokens import router as tokens
+    from spendwise.audit.api import router as audit
     from spendwise.budgets.api import router as budgets
     from spendwise.currency.api import router as rates
+    from spendwise.households.api import router as households
     from spendwise.identity.api import router as me
     from spendwise.imports.api import router as imports
     from spendwise.ledger.api import router as ledger
+    from spendwise.mfa.api import router as mfa
     from spendwise.notifications.api import router as notifications
     from spendwise.recurring.api import router as recurring
     from spendwise.reports.api import router as reports
     from spendwise.rules.api import router as rules
+    from spendwise.webhooks.api import router as webhooks
 
     api.add_router("/me", me)
     api.add_router("/tokens", tokens)
+    api.add_router("/", mfa)
     api.add_router("/", ledger)
     api.add_router("/", budgets)
     api.add_router("/", reports)
@@ -53,6 +61,9 @@ def _mount() -> None:
     api.add_router("/", rules)
     api.add_router("/", imports)
     api.add_router("/", rates)
+    api.add_router("/", webhooks)
+    api.add_router("/", households)
+    api.add_router("/", audit)
 
 
 _mount()

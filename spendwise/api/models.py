@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 
 
 class TokenScope(models.TextChoices):
-    READ = "read", "Read only"
-    READ_WRITE = "read_write", "Read and write"
+    READ = "read", gettext_lazy("Read only")
+    READ_WRITE = "read_write", gettext_lazy("Read and write")
 
 
 class ApiToken(models.Model):
@@ -63,7 +64,7 @@ class RateWindow(models.Model):
     """Requests counted per caller in a fixed one-minute window (shared by every instance)."""
 
     caller = models.CharField(max_length=64)
-    minute = models.BigIntegerField(help_text="unix time // 60")
+    minute = models.BigIntegerField(help_text=gettext_lazy("unix time // 60"))
     count = models.IntegerField(default=0)
 
     class Meta:

@@ -8,6 +8,7 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 
 from spendwise.attachments import filetypes
 from spendwise.attachments.models import Attachment
@@ -25,11 +26,14 @@ def check_size(size: int) -> None:
     """Refuse an empty file or one over ``RECEIPT_MAX_BYTES``, saying the limit."""
     limit = settings.RECEIPT_MAX_BYTES
     if size <= 0:
-        raise DomainError("The file is empty.", field="file")
+        raise DomainError(gettext("The file is empty."), field="file")
     if size > limit:
         raise DomainError(
-            f"The file is {filesizeformat(size)}; receipts can be at most "
-            f"{filesizeformat(limit)}. Take a smaller photo or scan, or compress the PDF.",
+            gettext(
+                "The file is %(filesizeformat)s; receipts can be at most %(filesizeformat2)s. "
+                "Take a smaller photo or scan, or compress the PDF."
+            )
+            % {"filesizeformat": filesizeformat(size), "filesizeformat2": filesizeformat(limit)},
             field="file",
         )
 
@@ -39,7 +43,8 @@ def check_content(data: bytes) -> str:
     content_type = filetypes.sniff(data[: filetypes.HEAD_BYTES])
     if content_type is None:
         raise DomainError(
-            f"This file cannot be attached: receipts must be {filetypes.ACCEPTED_NAMES}.",
+            gettext("This file cannot be attached: receipts must be %(ACCEPTED_NAMES)s.")
+            % {"ACCEPTED_NAMES": filetypes.ACCEPTED_NAMES},
             field="file",
         )
     return content_type

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy
 
 from spendwise.attachments import actions, filetypes
 from spendwise.errors import DomainError
@@ -9,8 +10,8 @@ from spendwise.errors import DomainError
 
 class ReceiptForm(forms.Form):
     file = forms.FileField(
-        label="Add a receipt",
-        help_text="A photo or scan (JPEG, PNG, WebP, HEIC) or a PDF.",
+        label=gettext_lazy("Add a receipt"),
+        help_text=gettext_lazy("A photo or scan (JPEG, PNG, WebP, HEIC) or a PDF."),
         widget=forms.FileInput(attrs={"accept": ",".join(filetypes.ACCEPTED) + ",.heic,.heif"}),
     )
 

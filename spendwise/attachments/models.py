@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.ledger.models import Transaction
@@ -20,9 +21,11 @@ class Attachment(models.Model):
     )
     key = models.CharField(max_length=200, unique=True)
     original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100, help_text="from the file's content")
-    size = models.PositiveBigIntegerField(help_text="bytes")
-    sha256 = models.CharField(max_length=64, help_text="hex digest of the bytes")
+    content_type = models.CharField(
+        max_length=100, help_text=gettext_lazy("from the file's content")
+    )
+    size = models.PositiveBigIntegerField(help_text=gettext_lazy("bytes"))
+    sha256 = models.CharField(max_length=64, help_text=gettext_lazy("hex digest of the bytes"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.attachments import actions
@@ -56,7 +57,7 @@ def receipts(request: HouseholdRequest, pk: int) -> HttpResponse:
 
     added, status = submit(form, add)
     if added is not None:
-        messages.success(request, f"Receipt “{added}” attached.")
+        messages.success(request, gettext("Receipt “%(added)s” attached.") % {"added": added})
         return redirect(safe_next_url(request, request.POST.get("next", ""), receipts_url(row)))
     context = {
         "row": row,
@@ -86,7 +87,9 @@ def delete_receipt(request: HouseholdRequest, pk: int) -> HttpResponse:
         actions.attachment_delete(actor=request.membership, attachment=attachment)
     except DomainError as exc:
         return refused(request, exc, back_url=back)
-    messages.success(request, f"Receipt “{attachment}” deleted.")
+    messages.success(
+        request, gettext("Receipt “%(attachment)s” deleted.") % {"attachment": attachment}
+    )
     return redirect(back)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from spendwise.budgets import arithmetic
 from spendwise.budgets.models import Budget, BudgetAmount
@@ -24,16 +25,18 @@ def _check_category(actor: Membership, category: Category | None) -> None:
     if category is None:
         return
     if category.household_id != actor.household_id:
-        raise DomainError("That category does not exist.", field="category", code="not_found")
+        raise DomainError(
+            gettext("That category does not exist."), field="category", code="not_found"
+        )
     if category.kind != CategoryKind.EXPENSE:
-        raise DomainError("Budgets are for expense categories.", field="category")
+        raise DomainError(gettext("Budgets are for expense categories."), field="category")
 
 
 def _check_amount(amount: Money) -> None:
     if amount.minor < 0:
-        raise DomainError("Enter an amount of zero or more.", field="amount")
+        raise DomainError(gettext("Enter an amount of zero or more."), field="amount")
     if amount.minor > MAX_BUDGET_MINOR:
-        raise DomainError("That amount is too large.", field="amount")
+        raise DomainError(gettext("That amount is too large."), field="amount")
 
 
 def _check_thresholds(thresholds: tuple[int, ...]) -> str:
@@ -86,8 +89,11 @@ def _budget_set(
         )
         if budget.currency != amount.currency:
             raise DomainError(
-                f"This budget is kept in {budget.currency}. Delete it and set it again to "
-                f"budget in {amount.currency}.",
+                gettext(
+                    "This budget is kept in %(currency)s. Delete it and set it again to budget in "
+                    "%(currency2)s."
+                )
+                % {"currency": budget.currency, "currency2": amount.currency},
                 field="amount",
             )
         budget.rollover = rollover
@@ -106,7 +112,7 @@ def budget_delete(*, actor: Membership, budget: Budget) -> None:
     """Delete the budget with all its months and alerts (notifications already sent stay)."""
     check_can_write(actor)
     if budget.household_id != actor.household_id:
-        raise DomainError("That budget does not exist.", code="not_found")
+        raise DomainError(gettext("That budget does not exist."), code="not_found")
     budget.delete()
 
 

@@ -20,6 +20,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from spendwise.budgets import arithmetic
 from spendwise.budgets.models import BudgetAlert
@@ -37,6 +39,7 @@ from spendwise.ledger.models import TransactionKind
 from spendwise.ledger.signals import entries_changed
 from spendwise.notifications.actions import notify
 from spendwise.notifications.models import NotificationKind
+from spendwise.web.language import language_for_locale
 
 logger = logging.getLogger(__name__)
 
@@ -110,14 +113,23 @@ def alert_text(progress: BudgetProgress, threshold: int, *, locale: str) -> tupl
     """(title, body) of an alert, with amounts formatted for ``locale``."""
     month = month_name(progress.month, locale)
     name = progress.name
-    title = f"{name} budget: {threshold} % used in {month}"
+    title = gettext("%(name)s budget: %(threshold)s %% used in %(month)s") % {
+        "name": name,
+        "threshold": threshold,
+        "month": month,
+    }
     spent = progress.spent.format(locale)
     available = progress.available.format(locale)
     if progress.over:
-        left = f"{(-progress.remaining).format(locale)} over budget."
+        left = gettext("%(amount)s over budget.") % {"amount": (-progress.remaining).format(locale)}
     else:
-        left = f"{progress.remaining.format(locale)} left."
-    body = f"Spent {spent} of {available} ({progress.percent} %). {left}"
+        left = gettext("%(amount)s left.") % {"amount": progress.remaining.format(locale)}
+    body = gettext("Spent %(spent)s of %(available)s (%(percent)s %%). %(left)s") % {
+        "spent": spent,
+        "available": available,
+        "percent": progress.percent,
+        "left": left,
+    }
     return title, body
 
 
@@ -142,8 +154,10 @@ def send_alert_emails(
     try:
         with get_connection() as connection:
             for user in recipients:
-                title, body = alert_text(progress, threshold, locale=user.locale)
-                text = f"{body}\n\nSee your budgets: {site}{link}\n"
+                with translation.override(language_for_locale(user.locale)):
+                    title, body = alert_text(progress, threshold, locale=user.locale)
+                    see = gettext("See your budgets: %(url)s") % {"url": f"{site}{link}"}
+                text = f"{body}\n\n{see}\n"
                 message = EmailMessage(
                     subject=title, body=text, to=[user.email], connection=connection
                 )

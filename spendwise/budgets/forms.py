@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from spendwise.budgets import arithmetic
 from spendwise.budgets.actions import MAX_BUDGET_MINOR
@@ -46,32 +47,37 @@ class BudgetCategoryField(forms.ModelChoiceField):
 
 class BudgetForm(forms.Form):
     category = BudgetCategoryField(
+        label=gettext_lazy("Category"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="Overall (all expenses)",
-        help_text="A parent category's budget covers its subcategories too.",
+        empty_label=gettext_lazy("Overall (all expenses)"),
+        help_text=gettext_lazy("A parent category's budget covers its subcategories too."),
     )
-    amount = forms.CharField(max_length=AMOUNT_MAX_LENGTH, widget=amount_input())
+    amount = forms.CharField(
+        label=gettext_lazy("Amount"), max_length=AMOUNT_MAX_LENGTH, widget=amount_input()
+    )
     scope = forms.ChoiceField(
-        label="Applies to",
+        label=gettext_lazy("Applies to"),
         choices=[
-            (REPEAT_EVERY_MONTH, "Every month from this month on"),
-            (THIS_MONTH_ONLY, "This month only"),
+            (REPEAT_EVERY_MONTH, gettext_lazy("Every month from this month on")),
+            (THIS_MONTH_ONLY, gettext_lazy("This month only")),
         ],
         initial=REPEAT_EVERY_MONTH,
         widget=forms.RadioSelect,
     )
     rollover = forms.BooleanField(
         required=False,
-        label="Roll over",
-        help_text="Carry what is left, or what was overspent, into the next month.",
+        label=gettext_lazy("Roll over"),
+        help_text=gettext_lazy("Carry what is left, or what was overspent, into the next month."),
     )
     thresholds = forms.CharField(
         max_length=50,
         required=False,
         initial="80, 100",
-        label="Alert at (percent)",
-        help_text="Comma-separated, e.g. 80, 100. You are notified once per month at each.",
+        label=gettext_lazy("Alert at (percent)"),
+        help_text=gettext_lazy(
+            "Comma-separated, e.g. 80, 100. You are notified once per month at each."
+        ),
     )
 
     def __init__(

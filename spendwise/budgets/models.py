@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from spendwise.budgets.arithmetic import DEFAULT_THRESHOLDS, AmountRow, format_thresholds
 from spendwise.households.models import Household
@@ -25,12 +26,13 @@ class Budget(models.Model):
     )
     currency = models.CharField(max_length=3)
     rollover = models.BooleanField(
-        default=False, help_text="carry what is left (or overspent) into the next month"
+        default=False,
+        help_text=gettext_lazy("carry what is left (or overspent) into the next month"),
     )
     thresholds = models.CharField(
         max_length=50,
         default=format_thresholds(DEFAULT_THRESHOLDS),
-        help_text="percentages that raise an alert, comma-separated",
+        help_text=gettext_lazy("percentages that raise an alert, comma-separated"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -69,8 +71,8 @@ class BudgetAmount(models.Model):
     """The amount of a budget from ``month`` on (``repeats``) or for ``month`` only."""
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="amounts")
-    month = models.DateField(help_text="first day of the label month")
-    amount = models.BigIntegerField(help_text="minor units of the budget's currency")
+    month = models.DateField(help_text=gettext_lazy("first day of the label month"))
+    amount = models.BigIntegerField(help_text=gettext_lazy("minor units of the budget's currency"))
     repeats = models.BooleanField(default=True)
 
     class Meta:
@@ -94,8 +96,8 @@ class BudgetAlert(models.Model):
     even when two writers cross it at the same moment."""
 
     budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="alerts")
-    month = models.DateField(help_text="first day of the label month")
-    threshold = models.PositiveSmallIntegerField(help_text="percent")
+    month = models.DateField(help_text=gettext_lazy("first day of the label month"))
+    threshold = models.PositiveSmallIntegerField(help_text=gettext_lazy("percent"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.budgets import actions, arithmetic, queries
@@ -39,7 +40,7 @@ def _index_url(label: date) -> str:
 
 
 def _refused(request: HouseholdRequest, exc: DomainError, label: date) -> HttpResponse:
-    return refused(request, exc, back_url=_index_url(label), back_label="Back to budgets")
+    return refused(request, exc, back_url=_index_url(label), back_label=gettext("Back to budgets"))
 
 
 @household_required
@@ -91,7 +92,7 @@ def _save_or_show(
         ),
     )
     if saved is not None:
-        messages.success(request, f"Budget for {saved.name} saved.")
+        messages.success(request, gettext("Budget for %(name)s saved.") % {"name": saved.name})
         return redirect(_index_url(label))
     context = {
         "form": form,
@@ -163,7 +164,7 @@ def delete_budget(request: HouseholdRequest, pk: int) -> HttpResponse:
         actions.budget_delete(actor=request.membership, budget=budget)
     except DomainError as exc:
         return _refused(request, exc, label)
-    messages.success(request, f"Budget for {name} deleted.")
+    messages.success(request, gettext("Budget for %(name)s deleted.") % {"name": name})
     return redirect(_index_url(label))
 
 
@@ -178,10 +179,25 @@ def copy_last_month(request: HouseholdRequest) -> HttpResponse:
         return _refused(request, exc, label)
     previous = queries.month_name(add_months(label, -1), request.user.locale)
     if copied:
-        plural = "budget" if copied == 1 else "budgets"
-        messages.success(request, f"Copied {copied} {plural} from {previous} into this month.")
+        messages.success(
+            request,
+            ngettext(
+                "Copied %(copied)s budget from %(previous)s into this month.",
+                "Copied %(copied)s budgets from %(previous)s into this month.",
+                copied,
+            )
+            % {"copied": copied, "previous": previous},
+        )
     elif queries.has_amounts_in(request.household, add_months(label, -1)):
-        messages.info(request, f"Nothing to copy: this month already has {previous}'s amounts.")
+        messages.info(
+            request,
+            gettext("Nothing to copy: this month already has %(previous)s's amounts.")
+            % {"previous": previous},
+        )
     else:
-        messages.info(request, f"No budgets were set for {previous}, so there is nothing to copy.")
+        messages.info(
+            request,
+            gettext("No budgets were set for %(previous)s, so there is nothing to copy.")
+            % {"previous": previous},
+        )
     return redirect(_index_url(label))

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spendwise.currency.ecb import EcbRates
 from spendwise.currency.models import ExchangeRate, RateSource
@@ -98,7 +99,7 @@ def rate_set(*, actor: Membership, day: date, base: str, quote: str, rate: Decim
     base = _check_code(base, "base")
     quote = _check_code(quote, "quote")
     if base == quote:
-        raise DomainError("Choose two different currencies.", field="quote")
+        raise DomainError(gettext("Choose two different currencies."), field="quote")
     try:
         scaled = rate_to_scaled(rate)
     except RateError as exc:
@@ -114,5 +115,5 @@ def rate_delete(*, actor: Membership, rate: ExchangeRate) -> None:
     """Delete one of the household's own rates (global rates are the operator's)."""
     check_can_write(actor)
     if rate.household_id != actor.household_id:
-        raise DomainError("That exchange rate does not exist.", code="not_found")
+        raise DomainError(gettext("That exchange rate does not exist."), code="not_found")
     rate.delete()

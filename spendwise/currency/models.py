@@ -13,14 +13,15 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from spendwise.currency.rates import scaled_to_rate
 from spendwise.households.models import Household
 
 
 class RateSource(models.TextChoices):
-    ECB = "ecb", "ECB reference rate"
-    MANUAL = "manual", "Entered by hand"
+    ECB = "ecb", gettext_lazy("ECB reference rate")
+    MANUAL = "manual", gettext_lazy("Entered by hand")
 
 
 class ExchangeRate(models.Model):
@@ -33,12 +34,12 @@ class ExchangeRate(models.Model):
         null=True,
         blank=True,
         related_name="exchange_rates",
-        help_text="empty: a global (ECB) rate that every household uses",
+        help_text=gettext_lazy("empty: a global (ECB) rate that every household uses"),
     )
     date = models.DateField()
     base = models.CharField(max_length=3)
     quote = models.CharField(max_length=3)
-    rate_e10 = models.BigIntegerField(help_text="quote units per base unit × 10^10")
+    rate_e10 = models.BigIntegerField(help_text=gettext_lazy("quote units per base unit × 10^10"))
     source = models.CharField(max_length=10, choices=RateSource.choices)
     updated_at = models.DateTimeField(default=timezone.now)
 

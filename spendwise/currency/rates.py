@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 
+from django.utils.translation import gettext, ngettext
+
 from spendwise.errors import DomainError
 from spendwise.money import Money, check_currency, currency_exponent
 
@@ -43,13 +45,18 @@ def check_rate(value: Decimal) -> Decimal:
     if not isinstance(value, Decimal):
         raise TypeError("a rate is a Decimal, never a float")
     if not value.is_finite() or value <= 0:
-        raise RateError("A rate must be a number greater than zero.")
+        raise RateError(gettext("A rate must be a number greater than zero."))
     if value >= MAX_RATE:
-        raise RateError(f"A rate must be less than {MAX_RATE:,}.")
+        raise RateError(
+            gettext("A rate must be less than %(MAX_RATE)s.") % {"MAX_RATE": format(MAX_RATE, ",")}
+        )
     if value != value.quantize(Decimal(1).scaleb(-RATE_PLACES), rounding=ROUND_HALF_EVEN):
         raise RateError(
-            f"A rate has at most {RATE_PLACES} decimal places; for a very small rate, "
-            "enter the other direction (1 ÷ rate) instead."
+            gettext(
+                "A rate has at most %(RATE_PLACES)s decimal places; for a very small rate, enter "
+                "the other direction (1 ÷ rate) instead."
+            )
+            % {"RATE_PLACES": RATE_PLACES}
         )
     return value
 
@@ -70,16 +77,24 @@ class MissingRate(DomainError):
     before it). The message says so plainly; the amount is not converted at all."""
 
     def __init__(self, currency: str, day: date, *, target: str, max_age_days: int) -> None:
-        window = (
-            f" or in the {max_age_days} day{'s' if max_age_days != 1 else ''} before"
-            if max_age_days
-            else ""
-        )
-        super().__init__(
-            f"No {currency}→{target} exchange rate for {day.isoformat()}{window}. "
-            "Add one on the Exchange rates page.",
-            code="missing_rate",
-        )
+        values = {"currency": currency, "target": target, "day": day.isoformat()}
+        if max_age_days:
+            message = ngettext(
+                "No %(currency)s→%(target)s exchange rate for %(day)s or in the %(count)d day "
+                "before. Add one on the Exchange rates page.",
+                "No %(currency)s→%(target)s exchange rate for %(day)s or in the %(count)d days "
+                "before. Add one on the Exchange rates page.",
+                max_age_days,
+            ) % {**values, "count": max_age_days}
+        else:
+            message = (
+                gettext(
+                    "No %(currency)s→%(target)s exchange rate for %(day)s. "
+                    "Add one on the Exchange rates page."
+                )
+                % values
+            )
+        super().__init__(message, code="missing_rate")
         self.currency = currency
         self.target = target
         self.day = day
@@ -246,12 +261,19 @@ class RateGap:
         shown = ", ".join(day.isoformat() for day in self.days[:PREVIEW_DAYS])
         more = len(self.days) - PREVIEW_DAYS
         if more > 0:
-            shown += f" and {more} more"
-        plural = "s" if len(self.days) != 1 else ""
-        return (
-            f"No {self.currency}→{self.target} rate for {len(self.days)} day{plural} "
-            f"({shown}); those amounts are not included."
-        )
+            shown = gettext("%(days)s and %(more)d more") % {"days": shown, "more": more}
+        return ngettext(
+            "No %(currency)s→%(target)s rate for %(count)d day (%(days)s); "
+            "those amounts are not included.",
+            "No %(currency)s→%(target)s rate for %(count)d days (%(days)s); "
+            "those amounts are not included.",
+            len(self.days),
+        ) % {
+            "currency": self.currency,
+            "target": self.target,
+            "count": len(self.days),
+            "days": shown,
+        }
 
 
 @dataclass(frozen=True, slots=True)

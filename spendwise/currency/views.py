@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.currency import actions, queries
@@ -32,12 +33,11 @@ RATES_PAGE_SIZE = 100
 
 def _refused(request: HouseholdRequest, exc: DomainError) -> HttpResponse:
     return refused(
-        request, exc, back_url=reverse("currency:rates"), back_label="Back to exchange rates"
+        request,
+        exc,
+        back_url=reverse("currency:rates"),
+        back_label=gettext("Back to exchange rates"),
     )
-
-
-def _plural(count: int, noun: str, nouns: str = "") -> str:
-    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
 
 
 @household_required
@@ -105,7 +105,11 @@ def rate_create(request: HouseholdRequest) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, f"Rate saved: on {saved.date.isoformat()}, {saved.rate_text}.")
+        messages.success(
+            request,
+            gettext("Rate saved: on %(isoformat)s, %(rate_text)s.")
+            % {"isoformat": saved.date.isoformat(), "rate_text": saved.rate_text},
+        )
         return redirect("currency:rates")
     return render(request, "currency/rate_form.html", {"form": form}, status=status)
 
@@ -129,12 +133,23 @@ def upload(request: HouseholdRequest) -> HttpResponse:
         span = (
             days[0].isoformat()
             if len(days) == 1
-            else f"{days[0].isoformat()} to {days[-1].isoformat()}"
+            else gettext("%(first)s to %(last)s")
+            % {"first": days[0].isoformat(), "last": days[-1].isoformat()}
         )
         messages.success(
             request,
-            f"Loaded {_plural(written, 'rate')} for {_plural(len(days), 'day')} ({span}), "
-            f"EUR to {_plural(len(loaded.currencies), 'currency', 'currencies')}.",
+            gettext("Loaded %(rates)s for %(days)s (%(span)s), EUR to %(currencies)s.")
+            % {
+                "rates": ngettext("%(count)d rate", "%(count)d rates", written)
+                % {"count": written},
+                "days": ngettext("%(count)d day", "%(count)d days", len(days))
+                % {"count": len(days)},
+                "span": span,
+                "currencies": ngettext(
+                    "%(count)d currency", "%(count)d currencies", len(loaded.currencies)
+                )
+                % {"count": len(loaded.currencies)},
+            },
         )
         return redirect("currency:rates")
     return render(request, "currency/upload_form.html", {"form": form}, status=status)
@@ -148,5 +163,9 @@ def rate_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
         actions.rate_delete(actor=request.membership, rate=rate)
     except DomainError as exc:
         return _refused(request, exc)
-    messages.success(request, f"Rate of {rate.date.isoformat()} deleted: {rate.rate_text}.")
+    messages.success(
+        request,
+        gettext("Rate of %(isoformat)s deleted: %(rate_text)s.")
+        % {"isoformat": rate.date.isoformat(), "rate_text": rate.rate_text},
+    )
     return redirect("currency:rates")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy
 
 from spendwise.identity.providers import IdentityError, get_provider
 from spendwise.identity.providers.cognito import (
@@ -31,7 +32,7 @@ from spendwise.identity.providers.cognito import (
 logger = logging.getLogger(__name__)
 
 REFRESH_MARGIN_SECONDS = 5 * 60
-SESSION_ENDED = "Your sign-in has ended. Sign in again to continue."
+SESSION_ENDED = gettext_lazy("Your sign-in has ended. Sign in again to continue.")
 
 
 class CognitoSessionMiddleware:

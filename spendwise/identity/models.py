@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spendwise.periods import MAX_START_DAY, MIN_START_DAY
 
@@ -42,6 +43,12 @@ def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 
 
+class Theme(models.TextChoices):
+    SYSTEM = "system", _("As on this device")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Signs in by e-mail; with Cognito the row is keyed by the pool's ``sub``."""
 
@@ -65,6 +72,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # Opt-in: budget threshold alerts are always in the app; e-mail only when asked for.
     budget_alert_emails = models.BooleanField(default=False)
+    # Light or dark pages, or whatever the device prefers (base.html's data-theme, app.css).
+    theme = models.CharField(max_length=6, choices=Theme.choices, default=Theme.SYSTEM)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -98,8 +107,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CodePurpose(models.TextChoices):
-    CONFIRM_EMAIL = "confirm_email", "Confirm e-mail"
-    RESET_PASSWORD = "reset_password", "Reset password"
+    CONFIRM_EMAIL = "confirm_email", _("Confirm e-mail")
+    RESET_PASSWORD = "reset_password", _("Reset password")
 
 
 class ConfirmationCode(models.Model):

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from spendwise.identity.models import AuthFailure
 from spendwise.ops import metrics
@@ -58,5 +59,8 @@ def clear_failures(keys: list[str]) -> None:
 
 def throttled_message(seconds: int) -> str:
     minutes = max(1, math.ceil(seconds / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    return f"Too many failed attempts. Try again in {minutes} {unit}."
+    return ngettext(
+        "Too many failed attempts. Try again in %(minutes)d minute.",
+        "Too many failed attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from spendwise.households.decorators import HouseholdRequest, household_required
@@ -23,13 +24,23 @@ from spendwise.identity.forms import (
     SignInForm,
     SignUpForm,
 )
-from spendwise.identity.providers import IdentityError, get_provider
+from spendwise.identity.models import User, normalize_email
+from spendwise.identity.providers import IdentityError, SecondFactorRequired, get_provider
 from spendwise.web.forms import show_refusal
 from spendwise.web.responses import safe_next_url
 
 
 def _with_email(url_name: str, email: str) -> str:
     return f"{reverse(url_name)}?{urlencode({'email': email})}"
+
+
+def _keep_language(email: str) -> None:
+    """Someone who signs up in Vietnamese keeps Vietnamese once signed in (docs/i18n.md): the
+    new, unconfirmed account's locale follows the sign-up page's language."""
+    if get_language() == "vi":
+        User.objects.filter(
+            email=normalize_email(email), email_confirmed_at__isnull=True, locale="en"
+        ).update(locale="vi")
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +55,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except IdentityError as exc:
             show_refusal(form, exc)
         else:
-            messages.success(request, f"We sent a 6-digit code to {email}. Enter it below.")
+            _keep_language(email)
+            messages.success(
+                request,
+                gettext("We sent a 6-digit code to %(email)s. Enter it below.") % {"email": email},
+            )
             return redirect(_with_email("identity:confirm", email))
     return render(request, "identity/sign_up.html", {"form": form})
 
@@ -59,7 +74,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         except IdentityError as exc:
             show_refusal(form, exc)
         else:
-            messages.success(request, "Your e-mail is confirmed. Sign in to start.")
+            messages.success(request, gettext("Your e-mail is confirmed. Sign in to start."))
             return redirect(_with_email("identity:sign_in", email))
     return render(request, "identity/confirm.html", {"form": form})
 
@@ -75,10 +90,12 @@ def resend_code(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, f"If {email} is waiting for confirmation, a new code is on its way."
+                request,
+                gettext("If %(email)s is waiting for confirmation, a new code is on its way.")
+                % {"email": email},
             )
         return redirect(_with_email("identity:confirm", email))
-    messages.error(request, "Enter a valid e-mail address to get a new code.")
+    messages.error(request, gettext("Enter a valid e-mail address to get a new code."))
     return redirect("identity:confirm")
 
 
@@ -92,6 +109,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         try:
             get_provider().sign_in(request, email=email, password=form.cleaned_data["password"])
+        except SecondFactorRequired:
+            target = reverse("mfa:sign_in_code")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
         except IdentityError as exc:
             if exc.code == "unconfirmed":
                 messages.error(request, exc.message)
@@ -105,7 +125,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     get_provider().sign_out(request)
-    messages.success(request, "You are signed out.")
+    messages.success(request, gettext("You are signed out."))
     return redirect("identity:sign_in")
 
 
@@ -120,7 +140,9 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
             show_refusal(form, exc)
         else:
             messages.success(
-                request, f"If {email} has an account, we sent it a code to reset the password."
+                request,
+                gettext("If %(email)s has an account, we sent it a code to reset the password.")
+                % {"email": email},
             )
             return redirect(_with_email("identity:reset_password", email))
     return render(request, "identity/forgot_password.html", {"form": form})
@@ -141,7 +163,9 @@ def reset_password(request: HttpRequest) -> HttpResponse:
         except IdentityError as exc:
             show_refusal(form, exc)
         else:
-            messages.success(request, "Your password is changed. Sign in with the new one.")
+            messages.success(
+                request, gettext("Your password is changed. Sign in with the new one.")
+            )
             return redirect(_with_email("identity:sign_in", email))
     return render(request, "identity/reset_password.html", {"form": form})
 
@@ -152,6 +176,6 @@ def settings_page(request: HouseholdRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Settings saved.")
+        messages.success(request, gettext("Settings saved."))
         return redirect("identity:settings")
     return render(request, "identity/settings.html", {"form": form})

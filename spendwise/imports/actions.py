@@ -17,7 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from spendwise import audit
 from spendwise.errors import DomainError
 from spendwise.households.models import Household, Membership
 from spendwise.imports import formats, preview
@@ -32,6 +34,8 @@ from spendwise.ledger.actions import (
 )
 from spendwise.ledger.models import Account, Payee, Transaction, TransactionKind, signed_amount
 from spendwise.ops import metrics
+from spendwise.phrases import reason
+from spendwise.web.forms import say
 
 DRAFTS_PER_HOUSEHOLD = 5  # older drafts are dropped: each holds up to IMPORT_MAX_BYTES
 CHUNK_ROWS = 1000  # rows per INSERT; all chunks are in one database transaction
@@ -41,11 +45,21 @@ EDIT_GRACE = timedelta(seconds=2)
 
 def size_limit_message(size: int | None = None) -> str:
     limit = settings.IMPORT_MAX_BYTES
-    shown = f" ({size / 1_048_576:.1f} MB)" if size else ""
+    values = {"limit": f"{limit / 1_048_576:.1f}", "size": f"{(size or 0) / 1_048_576:.1f}"}
+    if size:
+        return (
+            gettext(
+                "This file is too large (%(size)s MB): one import takes at most %(limit)s MB. "
+                "Download a shorter period from your bank and import the parts one after the other."
+            )
+            % values
+        )
     return (
-        f"This file is too large{shown}: one import takes at most "
-        f"{limit / 1_048_576:.1f} MB. Download a shorter period from your bank and import "
-        "the parts one after the other."
+        gettext(
+            "This file is too large: one import takes at most %(limit)s MB. Download a shorter "
+            "period from your bank and import the parts one after the other."
+        )
+        % values
     )
 
 
@@ -62,11 +76,11 @@ def draft_create(
     check_can_write(actor)
     check_same_household(actor, account)
     if account.archived:
-        raise DomainError("This account is archived.", field="account")
+        raise DomainError(gettext("This account is archived."), field="account")
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise DomainError(size_limit_message(len(content)), field="file", code="too_large")
     if not content.strip():
-        raise DomainError("The file is empty.", field="file")
+        raise DomainError(gettext("The file is empty."), field="file")
     try:
         fmt = formats.detect_format(file_name, content)
         stored: dict[str, Any] = {}
@@ -87,7 +101,7 @@ def draft_create(
             preview.check_row_count(parsed.count)
             _check_currency(parsed, account)
     except formats.FormatError as exc:
-        raise DomainError(str(exc), field="file") from None
+        raise DomainError(say(reason(exc)), field="file") from None
     with transaction.atomic():
         purge_expired_drafts()
         draft = ImportDraft.objects.create(
@@ -113,8 +127,11 @@ def _check_currency(parsed: formats.Parsed, account: Account) -> None:
     if parsed.rows and "" not in currencies and account.currency not in currencies:
         shown = ", ".join(sorted(currencies))
         raise DomainError(
-            f"This statement is in {shown}, but “{account.name}” is in {account.currency}. "
-            f"Choose an account in {shown}.",
+            gettext(
+                "This statement is in %(shown)s, but “%(name)s” is in %(currency)s. Choose an "
+                "account in %(shown)s."
+            )
+            % {"shown": shown, "name": account.name, "currency": account.currency},
             field="account",
         )
 
@@ -125,12 +142,12 @@ def draft_map(*, actor: Membership, draft: ImportDraft, mapping: csv_format.Mapp
     check_same_household(actor, draft)
     settings_now = preview.csv_settings(draft)
     if settings_now is None:
-        raise DomainError("This import is not a CSV file.", code="conflict")
+        raise DomainError(gettext("This import is not a CSV file."), code="conflict")
     layout = settings_now.layout
     problems = mapping.problems(len(layout.columns))
     if problems:
         field_name, message = next(iter(problems.items()))
-        raise DomainError(message, field=None if field_name == "__all__" else field_name)
+        raise DomainError(say(message), field=None if field_name == "__all__" else field_name)
     if mapping.skip_rows != layout.skip_rows or mapping.has_header != layout.has_header:
         layout = replace(layout, skip_rows=mapping.skip_rows, has_header=mapping.has_header)
     with transaction.atomic():
@@ -312,22 +329,24 @@ def import_commit(
             locked = ImportDraft.objects.select_for_update().filter(pk=draft.pk).first()
             if locked is None:
                 raise DomainError(
-                    "This import was already committed or cancelled.", code="conflict"
+                    gettext("This import was already committed or cancelled."), code="conflict"
                 )
             if locked.expired:
-                raise DomainError("This import has expired: upload the file again.", code="gone")
+                raise DomainError(
+                    gettext("This import has expired: upload the file again."), code="gone"
+                )
             if locked.is_csv and not locked.settings.get("mapped"):
-                raise DomainError("Choose which column holds what first.", code="conflict")
+                raise DomainError(gettext("Choose which column holds what first."), code="conflict")
             account = Account.objects.get(pk=locked.account_id)
             if account.archived:
-                raise DomainError("This account is archived.", field="account")
+                raise DomainError(gettext("This account is archived."), field="account")
             shown = preview.build_preview(locked)
             blocking = shown.blocking
             if blocking:
                 raise DomainError(_blocking_message(blocking), code="row_errors")
             chosen = shown.chosen
             if not chosen:
-                raise DomainError("No row is ticked for import.", code="nothing")
+                raise DomainError(gettext("No row is ticked for import."), code="nothing")
             batch = ImportBatch.objects.create(
                 household=actor.household,
                 account=account,
@@ -376,10 +395,19 @@ def import_commit(
             batch.duration_ms = int((time.monotonic() - began) * 1000)
             batch.save(update_fields=["duration_ms"])
             locked.delete()
+            audit.record(
+                household=actor.household,
+                model="imports.importbatch",
+                object_id=batch.pk,
+                object_label=batch.file_name,
+                summary=f"import #{batch.pk} committed: {len(created)} transactions",
+            )
     except IntegrityError:
         raise DomainError(
-            "Some of these rows were imported by another import meanwhile, so nothing was "
-            "imported. Open the preview again to see them as duplicates.",
+            gettext(
+                "Some of these rows were imported by another import meanwhile, so nothing was "
+                "imported. Open the preview again to see them as duplicates."
+            ),
             code="conflict",
         ) from None
     metrics.import_rows(rows=batch.rows_imported, file_format=batch.format)
@@ -389,11 +417,26 @@ def import_commit(
 def _blocking_message(rows: list[preview.PreviewRow]) -> str:
     first = rows[0]
     others = len(rows) - 1
-    more = f" (and {others} more row{'s' if others != 1 else ''} with errors)" if others else ""
+    values = {"line": first.line_number, "reason": first.reason, "count": others}
+    if not others:
+        return (
+            gettext(
+                "Nothing was imported: line %(line)s cannot be imported — %(reason)s. Untick the "
+                "rows with errors to skip them, or fix the file and upload it again."
+            )
+            % values
+        )
     return (
-        f"Nothing was imported: line {first.line_number} cannot be imported — {first.reason}"
-        f"{more}. Untick the rows with errors to skip them, or fix the file and upload it "
-        "again."
+        ngettext(
+            "Nothing was imported: line %(line)s cannot be imported — %(reason)s (and %(count)d "
+            "more row with errors). Untick the rows with errors to skip them, or fix the file and "
+            "upload it again.",
+            "Nothing was imported: line %(line)s cannot be imported — %(reason)s (and %(count)d "
+            "more rows with errors). Untick the rows with errors to skip them, or fix the file and "
+            "upload it again.",
+            others,
+        )
+        % values
     )
 
 
@@ -403,10 +446,15 @@ class ChangedSinceImport(DomainError):
     status = 409
 
     def __init__(self, changed: int) -> None:
-        plural = "s were" if changed != 1 else " was"
         super().__init__(
-            f"{changed} of this import's transaction{plural} changed after the import (edited, "
-            "or given an attachment). Undo anyway to delete them too, or leave the import.",
+            ngettext(
+                "%(count)d of this import's transaction was changed after the import (edited, "
+                "or given an attachment). Undo anyway to delete them too, or leave the import.",
+                "%(count)d of this import's transactions were changed after the import (edited, "
+                "or given an attachment). Undo anyway to delete them too, or leave the import.",
+                changed,
+            )
+            % {"count": changed},
             code="changed",
         )
         self.changed = changed
@@ -440,7 +488,7 @@ def import_undo(*, actor: Membership, batch: ImportBatch, include_changed: bool 
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.undone_at is not None:
-            raise DomainError("This import was already undone.", code="conflict")
+            raise DomainError(gettext("This import was already undone."), code="conflict")
         rows = list(
             Transaction.objects.select_for_update().filter(import_line__batch=locked).order_by("pk")
         )
@@ -451,8 +499,16 @@ def import_undo(*, actor: Membership, batch: ImportBatch, include_changed: bool 
             raise ChangedSinceImport(len(changed))
         rollup.remove(rows)
         ImportLine.objects.filter(batch=locked).delete()
-        for chunk in preview.chunks(ids):
-            Transaction.objects.filter(pk__in=chunk).delete()
+        with audit.quiet():  # one summarising entry below, not one per transaction
+            for chunk in preview.chunks(ids):
+                Transaction.objects.filter(pk__in=chunk).delete()
+        audit.record(
+            household=actor.household,
+            model="imports.importbatch",
+            object_id=locked.pk,
+            object_label=locked.file_name,
+            summary=f"import #{locked.pk} undone: {len(rows)} transactions deleted",
+        )
         locked.undone_at = timezone.now()
         locked.undone_by = actor.user
         locked.rows_undone = len(rows)

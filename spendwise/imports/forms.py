@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.imports.formats import amounts, dates
 from spendwise.imports.formats import csv as csv_format
 from spendwise.ledger.models import Account
+from spendwise.web.forms import say
 
 SINGLE = "single"
 SPLIT = "split"
@@ -18,13 +20,14 @@ NOT_IN_FILE = ""
 
 class UploadForm(forms.Form):
     account = forms.ModelChoiceField(
+        label=gettext_lazy("Account"),
         queryset=Account.objects.none(),
         empty_label=None,
-        help_text="The account the statement is for: its rows are added to it.",
+        help_text=gettext_lazy("The account the statement is for: its rows are added to it."),
     )
     file = forms.FileField(
-        label="Statement file",
-        help_text="CSV, OFX, QFX, QIF, CAMT.053 (XML) or MT940.",
+        label=gettext_lazy("Statement file"),
+        help_text=gettext_lazy("CSV, OFX, QFX, QIF, CAMT.053 (XML) or MT940."),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".csv,.txt,.tsv,.ofx,.qfx,.qif,.xml,.sta,.940,.mt940"}
         ),
@@ -38,10 +41,10 @@ class UploadForm(forms.Form):
 
 
 def _column_choices(layout: csv_format.Layout, optional: bool) -> list[tuple[str, str]]:
-    choices = [(NOT_IN_FILE, "— not in the file —")] if optional else []
+    choices = [(NOT_IN_FILE, gettext("— not in the file —"))] if optional else []
     for index, name in enumerate(layout.columns):
         sample = next((row[index] for row in layout.samples if index < len(row) and row[index]), "")
-        example = f" (e.g. {sample[:30]})" if sample else ""
+        example = gettext(" (e.g. %(sample)s)") % {"sample": sample[:30]} if sample else ""
         choices.append((str(index), f"{index + 1}: {name[:40]}{example}"))
     return choices
 
@@ -49,50 +52,65 @@ def _column_choices(layout: csv_format.Layout, optional: bool) -> list[tuple[str
 class MappingForm(forms.Form):
     """Which column is what. Column fields hold the column's index as text."""
 
-    has_header = forms.BooleanField(required=False, label="The first row names the columns")
+    has_header = forms.BooleanField(
+        required=False, label=gettext_lazy("The first row names the columns")
+    )
     skip_rows = forms.IntegerField(
         min_value=0,
         max_value=1000,
-        label="Lines to skip above the table",
-        help_text="Lines such as the account name or the period, before the columns start.",
+        label=gettext_lazy("Lines to skip above the table"),
+        help_text=gettext_lazy(
+            "Lines such as the account name or the period, before the columns start."
+        ),
     )
-    date = forms.ChoiceField(label="Date")
+    date = forms.ChoiceField(label=gettext_lazy("Date"))
     date_format = forms.ChoiceField(
-        label="The dates are written as",
+        label=gettext_lazy("The dates are written as"),
         required=False,
-        help_text="Only the formats that read every row of the file are listed.",
+        help_text=gettext_lazy("Only the formats that read every row of the file are listed."),
     )
     amount_layout = forms.ChoiceField(
-        label="Amounts are in",
-        choices=[(SINGLE, "one column, with a sign"), (SPLIT, "a debit and a credit column")],
+        label=gettext_lazy("Amounts are in"),
+        choices=[
+            (SINGLE, gettext_lazy("one column, with a sign")),
+            (SPLIT, gettext_lazy("a debit and a credit column")),
+        ],
         widget=forms.RadioSelect,
     )
-    amount = forms.ChoiceField(label="Amount", required=False)
+    amount = forms.ChoiceField(label=gettext_lazy("Amount"), required=False)
     sign = forms.ChoiceField(
-        label="A positive amount is",
+        label=gettext_lazy("A positive amount is"),
         choices=[
-            (csv_format.SIGN_IN, "money in (income), negative is money out"),
-            (csv_format.SIGN_OUT, "money out (spending) — as many card statements write it"),
+            (csv_format.SIGN_IN, gettext_lazy("money in (income), negative is money out")),
+            (
+                csv_format.SIGN_OUT,
+                gettext_lazy("money out (spending) — as many card statements write it"),
+            ),
         ],
     )
-    debit = forms.ChoiceField(label="Debit (money out)", required=False)
-    credit = forms.ChoiceField(label="Credit (money in)", required=False)
+    debit = forms.ChoiceField(label=gettext_lazy("Debit (money out)"), required=False)
+    credit = forms.ChoiceField(label=gettext_lazy("Credit (money in)"), required=False)
     decimal_mark = forms.ChoiceField(
-        label="Decimal mark",
-        choices=[(amounts.POINT, "point: 1,234.56"), (amounts.COMMA, "comma: 1.234,56")],
+        label=gettext_lazy("Decimal mark"),
+        choices=[
+            (amounts.POINT, gettext_lazy("point: 1,234.56")),
+            (amounts.COMMA, gettext_lazy("comma: 1.234,56")),
+        ],
     )
-    payee = forms.ChoiceField(label="Payee", required=False)
-    description = forms.ChoiceField(label="Description (becomes the note)", required=False)
+    payee = forms.ChoiceField(label=gettext_lazy("Payee"), required=False)
+    description = forms.ChoiceField(
+        label=gettext_lazy("Description (becomes the note)"), required=False
+    )
     category = forms.ChoiceField(
-        label="Category",
+        label=gettext_lazy("Category"),
         required=False,
-        help_text="Used when the name matches one of your categories.",
+        help_text=gettext_lazy("Used when the name matches one of your categories."),
     )
-    currency = forms.ChoiceField(label="Currency", required=False)
+    currency = forms.ChoiceField(label=gettext_lazy("Currency"), required=False)
     bank_id = forms.ChoiceField(
-        label="Bank reference",
+        label=gettext_lazy("Bank reference"),
         required=False,
-        help_text="A unique id per transaction: recognises rows imported before.",
+        help_text=gettext_lazy("A unique id per transaction: recognises rows imported before."),
     )
 
     OPTIONAL_COLUMNS = (
@@ -135,17 +153,17 @@ class MappingForm(forms.Form):
             offered = csv_format.date_choices(layout, chosen)
         self.ambiguous = len(offered) > 1
         date_field.choices = [  # type: ignore[attr-defined]
-            ("", "— choose —"),
+            ("", gettext("— choose —")),
             *((key, key) for key in offered),
         ]
         if len(offered) < len(dates.FORMATS):
             date_field.help_text = (
-                "These formats read every date in the file: choose the one your bank uses."
+                gettext("These formats read every date in the file: choose the one your bank uses.")
                 if self.ambiguous
-                else "The only format that reads every date in the file."
+                else gettext("The only format that reads every date in the file.")
             )
         else:
-            date_field.help_text = (
+            date_field.help_text = gettext(
                 "No format reads every date: rows that do not fit will be errors."
             )
 
@@ -204,5 +222,5 @@ class MappingForm(forms.Form):
         if self.errors:
             return cleaned
         for name, message in self.mapping().problems(len(self.layout.columns)).items():
-            self.add_error(None if name == "__all__" else name, message)
+            self.add_error(None if name == "__all__" else name, say(message))
         return cleaned

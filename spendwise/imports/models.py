@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.imports import formats
@@ -50,7 +51,7 @@ class ImportDraft(models.Model):
     file_name = models.CharField(max_length=255)
     format = models.CharField(max_length=10, choices=ImportFormat.choices)
     content = models.BinaryField()
-    size = models.PositiveIntegerField(help_text="bytes")
+    size = models.PositiveIntegerField(help_text=gettext_lazy("bytes"))
     settings = models.JSONField(default=dict, blank=True)
     choices = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -102,8 +103,12 @@ class ImportBatch(models.Model):
     rows_imported = models.PositiveIntegerField(default=0)
     duplicates_skipped = models.PositiveIntegerField(default=0)
     errors_skipped = models.PositiveIntegerField(default=0)
-    rows_excluded = models.PositiveIntegerField(default=0, help_text="new rows left out")
-    duration_ms = models.PositiveIntegerField(default=0, help_text="milliseconds to commit")
+    rows_excluded = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("new rows left out")
+    )
+    duration_ms = models.PositiveIntegerField(
+        default=0, help_text=gettext_lazy("milliseconds to commit")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError
 from spendwise.imports import formats
@@ -24,8 +25,10 @@ from spendwise.imports.models import ImportDraft, ImportLine
 from spendwise.ledger.actions import MAX_AMOUNT_MINOR
 from spendwise.ledger.models import Category, Transaction, TransactionKind
 from spendwise.money import Money, MoneyError
+from spendwise.phrases import reason
 from spendwise.rules.engine import Draft, apply_rules
 from spendwise.rules.suggest import CategoryModel, suggester_for
+from spendwise.web.forms import money_error_text, say
 
 NEW = "new"
 DUPLICATE = "duplicate"
@@ -111,7 +114,7 @@ def read_draft(draft: ImportDraft) -> formats.Parsed:
     try:
         parsed = formats.parse(draft.format, bytes(draft.content), csv_settings(draft))
     except formats.FormatError as exc:
-        raise DomainError(str(exc), field="file") from None
+        raise DomainError(say(reason(exc)), field="file") from None
     check_row_count(parsed.count)
     return parsed
 
@@ -120,8 +123,11 @@ def check_row_count(rows: int) -> None:
     limit = settings.IMPORT_MAX_ROWS
     if rows > limit:
         raise DomainError(
-            f"This file has {rows:,} rows; one import takes at most {limit:,}. "
-            "Split it (by year, say) and import the parts one after the other.",
+            gettext(
+                "This file has %(rows)s rows; one import takes at most %(limit)s. Split it (by "
+                "year, say) and import the parts one after the other."
+            )
+            % {"rows": format(rows, ","), "limit": format(limit, ",")},
             field="file",
             code="too_many_rows",
         )
@@ -151,17 +157,22 @@ def _check(row: formats.ParsedRow, currency: str, latest: int) -> int:
     """The row's amount in minor units; raises ``ValueError`` with the reason it is refused.
     ``latest`` is the last plausible booking year."""
     if row.currency and row.currency != currency:
-        raise ValueError(f"This row is in {row.currency}; the account is in {currency}.")
+        raise ValueError(
+            gettext("This row is in %(row)s; the account is in %(account)s.")
+            % {"row": row.currency, "account": currency}
+        )
     if not EARLIEST_YEAR <= row.date.year <= latest:
-        raise ValueError(f"{row.date.isoformat()} is not a plausible booking date.")
+        raise ValueError(
+            gettext("%(date)s is not a plausible booking date.") % {"date": row.date.isoformat()}
+        )
     try:
         minor = Money.from_decimal(row.amount, currency).minor
     except MoneyError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(money_error_text(exc)) from None
     if minor == 0:
-        raise ValueError("The amount is zero.")
+        raise ValueError(gettext("The amount is zero."))
     if abs(minor) > MAX_AMOUNT_MINOR:
-        raise ValueError("That amount is too large.")
+        raise ValueError(gettext("That amount is too large."))
     return minor
 
 
@@ -176,7 +187,7 @@ def build_preview(draft: ImportDraft) -> Preview:
     account = draft.account
     currency = account.currency
     rows: list[PreviewRow] = [
-        PreviewRow(error.line_number, ERROR, error.reason) for error in parsed.errors
+        PreviewRow(error.line_number, ERROR, say(error.reason)) for error in parsed.errors
     ]
     valid: list[tuple[formats.ParsedRow, PreviewRow]] = []
     occurrences: Counter[tuple[Any, ...]] = Counter()
@@ -185,7 +196,7 @@ def build_preview(draft: ImportDraft) -> Preview:
         try:
             minor = _check(parsed_row, currency, latest)
         except ValueError as exc:
-            rows.append(PreviewRow(parsed_row.line_number, ERROR, str(exc)))
+            rows.append(PreviewRow(parsed_row.line_number, ERROR, say(reason(exc))))
             continue
         key = (
             parsed_row.date,
@@ -305,12 +316,13 @@ def _mark_duplicates(draft: ImportDraft, valid: list[tuple[formats.ParsedRow, Pr
             first_by_id.get(parsed_row.bank_id) if parsed_row.bank_id else first_by_key.get(key)
         )
         if row.fingerprint in imported:
-            row.status, row.reason = DUPLICATE, "Imported before."
+            row.status, row.reason = DUPLICATE, gettext("Imported before.")
         elif earlier is not None:
-            row.status, row.reason = DUPLICATE, f"Repeats line {earlier} of this file."
+            row.status = DUPLICATE
+            row.reason = gettext("Repeats line %(line)s of this file.") % {"line": earlier}
         elif match is not None:
             row.status = DUPLICATE
-            row.reason = "Already in this account: same date, amount and payee."
+            row.reason = gettext("Already in this account: same date, amount and payee.")
         if match is not None:  # each transaction in the account matches one row at most
             existing[match] -= 1
         if parsed_row.bank_id:

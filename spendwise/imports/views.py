@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,7 +48,7 @@ def _writer_refusal(request: HouseholdRequest) -> HttpResponse | None:
     try:
         check_can_write(request.membership)
     except DomainError as exc:
-        return refused(request, exc, back_url=_index_url(), back_label="Back to imports")
+        return refused(request, exc, back_url=_index_url(), back_label=gettext("Back to imports"))
     return None
 
 
@@ -61,7 +62,7 @@ def _open_draft(
     if refusal is not None:
         return None, refusal
     if draft.expired:
-        exc = DomainError("This import has expired: upload the file again.", code="gone")
+        exc = DomainError(gettext("This import has expired: upload the file again."), code="gone")
         exc.status = 410
         return None, refused(request, exc, back_url=reverse("imports:upload"), back_label="Upload")
     return draft, None
@@ -254,7 +255,11 @@ def preview_page(request: HouseholdRequest, pk: int) -> HttpResponse:
             _save_choices(request, draft)
             if "skip_errors" in request.POST:
                 skipped = actions.draft_skip_errors(actor=request.membership, draft=draft)
-                messages.info(request, f"{skipped} row(s) with errors will be skipped.")
+                messages.info(
+                    request,
+                    gettext("%(skipped)s row(s) with errors will be skipped.")
+                    % {"skipped": skipped},
+                )
         except DomainError as exc:
             return _preview_page(request, draft, 1, exc.message, exc.status)
         target = reverse("imports:preview", args=[draft.pk])
@@ -274,10 +279,19 @@ def commit(request: HouseholdRequest, pk: int) -> HttpResponse:
         batch = actions.import_commit(actor=request.membership, draft=draft)
     except DomainError as exc:
         if not ImportDraft.objects.filter(pk=draft.pk).exists():  # committed by a double click
-            return refused(request, exc, back_url=_index_url(), back_label="Back to imports")
+            return refused(
+                request, exc, back_url=_index_url(), back_label=gettext("Back to imports")
+            )
         return _preview_page(request, draft, request.POST.get("page", 1), exc.message, exc.status)
-    plural = "s" if batch.rows_imported != 1 else ""
-    messages.success(request, f"Imported {batch.rows_imported} transaction{plural}.")
+    messages.success(
+        request,
+        ngettext(
+            "Imported %(count)s transaction.",
+            "Imported %(count)s transactions.",
+            batch.rows_imported,
+        )
+        % {"count": batch.rows_imported},
+    )
     return redirect("imports:batch", batch.pk)
 
 
@@ -288,8 +302,12 @@ def cancel(request: HouseholdRequest, pk: int) -> HttpResponse:
     try:
         actions.draft_cancel(actor=request.membership, draft=draft)
     except DomainError as exc:
-        return refused(request, exc, back_url=_index_url(), back_label="Back to imports")
-    messages.info(request, f"The import of “{draft.file_name}” was cancelled; nothing was added.")
+        return refused(request, exc, back_url=_index_url(), back_label=gettext("Back to imports"))
+    messages.info(
+        request,
+        gettext("The import of “%(file_name)s” was cancelled; nothing was added.")
+        % {"file_name": draft.file_name},
+    )
     return redirect("imports:index")
 
 
@@ -331,9 +349,14 @@ def undo(request: HouseholdRequest, pk: int) -> HttpResponse:
     except actions.ChangedSinceImport as exc:
         return _batch_page(request, pk, exc.status, changed=exc.changed, error=exc.message)
     except DomainError as exc:
-        return refused(
-            request, exc, back_url=reverse("imports:batch", args=[pk]), back_label="Back"
+        return refused(request, exc, back_url=reverse("imports:batch", args=[pk]))
+    messages.success(
+        request,
+        ngettext(
+            "Import undone: %(count)s transaction removed.",
+            "Import undone: %(count)s transactions removed.",
+            removed,
         )
-    plural = "s" if removed != 1 else ""
-    messages.success(request, f"Import undone: {removed} transaction{plural} removed.")
+        % {"count": removed},
+    )
     return redirect("imports:batch", pk)

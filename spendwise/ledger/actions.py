@@ -4,6 +4,7 @@ it touches in one database transaction, so a refused action changes nothing.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -11,9 +12,11 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Value
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError, PermissionDenied
 from spendwise.households.models import Household, Membership
+from spendwise.identity.models import User
 from spendwise.ledger import rollup
 from spendwise.ledger.models import (
     Account,
@@ -35,17 +38,19 @@ MAX_AMOUNT_MINOR = 10**15
 
 def _check_size(minor: int, field: str) -> None:
     if abs(minor) > MAX_AMOUNT_MINOR:
-        raise DomainError("That amount is too large.", field=field)
+        raise DomainError(gettext("That amount is too large."), field=field)
 
 
 def check_amount(amount: Money, account: Account, field: str = "amount") -> None:
     """``amount`` is positive, in ``account``'s currency and not beyond ``MAX_AMOUNT_MINOR``."""
     if amount.currency != account.currency:
         raise DomainError(
-            f"The amount must be in the account's currency ({account.currency}).", field=field
+            gettext("The amount must be in the account's currency (%(currency)s).")
+            % {"currency": account.currency},
+            field=field,
         )
     if amount.minor <= 0:
-        raise DomainError("Enter an amount greater than zero.", field=field)
+        raise DomainError(gettext("Enter an amount greater than zero."), field=field)
     _check_size(amount.minor, field)
 
 
@@ -57,7 +62,11 @@ def check_date(day: date, field: str = "date") -> None:
     """A booking date between 1900 and fifty years from now (beyond that is a typo)."""
     latest = date(date.today().year + FUTURE_YEARS, 12, 31)
     if not EARLIEST_DATE <= day <= latest:
-        raise DomainError(f"Enter a date between {EARLIEST_DATE:%Y} and {latest:%Y}.", field=field)
+        raise DomainError(
+            gettext("Enter a date between %(EARLIEST_DATE)s and %(latest)s.")
+            % {"EARLIEST_DATE": format(EARLIEST_DATE, "%Y"), "latest": format(latest, "%Y")},
+            field=field,
+        )
 
 
 def check_received(amount: Money, received: Money | None, destination: Account) -> Money:
@@ -66,14 +75,18 @@ def check_received(amount: Money, received: Money | None, destination: Account) 
     if amount.currency == destination.currency:
         if received is not None and received != amount:
             raise DomainError(
-                "Both accounts use the same currency, so the amounts must match.",
+                gettext("Both accounts use the same currency, so the amounts must match."),
                 field="received",
             )
         return amount
     if received is None:
-        raise DomainError(f"Enter the amount received in {destination.currency}.", field="received")
+        raise DomainError(
+            gettext("Enter the amount received in %(currency)s.")
+            % {"currency": destination.currency},
+            field="received",
+        )
     if received.currency != destination.currency or received.minor <= 0:
-        raise DomainError("Enter a received amount greater than zero.", field="received")
+        raise DomainError(gettext("Enter a received amount greater than zero."), field="received")
     _check_size(received.minor, "received")
     return received
 
@@ -90,7 +103,7 @@ def check_same_household(actor: Membership, *objects: object) -> None:
             obj is not None
             and getattr(obj, "household_id", actor.household_id) != actor.household_id
         ):
-            raise DomainError("That item does not exist.", code="not_found")
+            raise DomainError(gettext("That item does not exist."), code="not_found")
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -109,7 +122,9 @@ def account_create(
                 opening_balance=opening_balance,
             )
     except IntegrityError:
-        raise DomainError("You already have an account with this name.", field="name") from None
+        raise DomainError(
+            gettext("You already have an account with this name."), field="name"
+        ) from None
 
 
 def account_update(
@@ -131,7 +146,9 @@ def account_update(
         with transaction.atomic():
             account.save()
     except IntegrityError:
-        raise DomainError("You already have an account with this name.", field="name") from None
+        raise DomainError(
+            gettext("You already have an account with this name."), field="name"
+        ) from None
     return account
 
 
@@ -140,14 +157,20 @@ def account_delete(*, actor: Membership, account: Account) -> None:
     check_same_household(actor, account)
     if account.transactions.exists():
         raise DomainError(
-            "This account has transactions. Archive it instead, or delete its transactions first.",
+            gettext(
+                "This account has transactions. Archive it instead, or delete its transactions "
+                "first."
+            ),
             code="conflict",
         )
     try:
         account.delete()
     except ProtectedError:  # a transaction was added since the check above
         raise DomainError(
-            "This account has transactions. Archive it instead, or delete its transactions first.",
+            gettext(
+                "This account has transactions. Archive it instead, or delete its transactions "
+                "first."
+            ),
             code="conflict",
         ) from None
 
@@ -158,18 +181,18 @@ def _check_parent(kind: str, parent: Category | None, category: Category | None 
         return
     if parent.parent_id is not None:
         raise DomainError(
-            "Categories nest one level only: pick a top-level parent.", field="parent"
+            gettext("Categories nest one level only: pick a top-level parent."), field="parent"
         )
     if parent.kind != kind:
         raise DomainError(
-            "The parent must be of the same kind (expense or income).", field="parent"
+            gettext("The parent must be of the same kind (expense or income)."), field="parent"
         )
     if category is not None:
         if parent.pk == category.pk:
-            raise DomainError("A category cannot be its own parent.", field="parent")
+            raise DomainError(gettext("A category cannot be its own parent."), field="parent")
         if category.children.exists():
             raise DomainError(
-                "This category has subcategories, so it cannot become one.", field="parent"
+                gettext("This category has subcategories, so it cannot become one."), field="parent"
             )
 
 
@@ -194,7 +217,9 @@ def category_create(
                 colour=colour,
             )
     except IntegrityError:
-        raise DomainError("A category with this name already exists here.", field="name") from None
+        raise DomainError(
+            gettext("A category with this name already exists here."), field="name"
+        ) from None
 
 
 def category_update(
@@ -215,7 +240,9 @@ def category_update(
         with transaction.atomic():
             category.save()
     except IntegrityError:
-        raise DomainError("A category with this name already exists here.", field="name") from None
+        raise DomainError(
+            gettext("A category with this name already exists here."), field="name"
+        ) from None
     return category
 
 
@@ -299,13 +326,13 @@ def payee_update(
     check_same_household(actor, payee, default_category)
     name = " ".join(name.split())
     if not name:
-        raise DomainError("Enter a name.", field="name")
+        raise DomainError(gettext("Enter a name."), field="name")
     payee.name, payee.default_category = name, default_category
     try:
         with transaction.atomic():
             payee.save()
     except IntegrityError:
-        raise DomainError("Another payee already has this name.", field="name") from None
+        raise DomainError(gettext("Another payee already has this name."), field="name") from None
     return payee
 
 
@@ -339,6 +366,15 @@ def tags_for_names(household: Household, names: Iterable[str]) -> list[Tag]:
 
 
 # --- transactions -------------------------------------------------------------------------------
+class PaidByDefault(enum.Enum):
+    """``EntryInput.paid_by`` left out: the person entering a new expense, unchanged on edit."""
+
+    DEFAULT = "default"
+
+
+PAID_BY_DEFAULT = PaidByDefault.DEFAULT
+
+
 @dataclass(frozen=True)
 class EntryInput:
     """An expense or income as a person enters it: a positive amount and its kind."""
@@ -351,25 +387,45 @@ class EntryInput:
     payee_name: str = ""
     tag_names: tuple[str, ...] = ()
     note: str = ""
+    # Who paid an expense (settle-up shares it); None: not shared. Income is never paid by.
+    paid_by: User | PaidByDefault | None = PAID_BY_DEFAULT
+
+
+def _paid_by(actor: Membership, entry: EntryInput, current: User | None) -> User | None:
+    """The ``paid_by`` to store: only a member of the household, only on an expense."""
+    if entry.kind != TransactionKind.EXPENSE:
+        return None
+    if entry.paid_by is PAID_BY_DEFAULT:
+        return current
+    if entry.paid_by is None:
+        return None
+    if not Membership.objects.filter(
+        household_id=actor.household_id, user_id=entry.paid_by.pk
+    ).exists():
+        raise DomainError(gettext("Choose a member of this household."), field="paid_by")
+    return entry.paid_by
 
 
 def _check_entry(actor: Membership, entry: EntryInput) -> None:
     check_same_household(actor, entry.account, entry.category)
     if entry.kind not in (TransactionKind.EXPENSE, TransactionKind.INCOME):
-        raise DomainError("Choose expense or income.", field="kind")
+        raise DomainError(gettext("Choose expense or income."), field="kind")
     check_amount(entry.amount, entry.account)
     check_date(entry.date)
     if entry.category is not None and entry.category.kind != entry.kind:
         raise DomainError(
-            f"“{entry.category}” is an {entry.category.kind} category.", field="category"
+            gettext("“%(category)s” is an %(kind)s category.")
+            % {"category": entry.category, "kind": entry.category.kind},
+            field="category",
         )
     if entry.account.archived:
-        raise DomainError("This account is archived.", field="account")
+        raise DomainError(gettext("This account is archived."), field="account")
 
 
 def transaction_create(*, actor: Membership, entry: EntryInput) -> Transaction:
     check_can_write(actor)
     _check_entry(actor, entry)
+    paid_by = _paid_by(actor, entry, actor.user)
     with transaction.atomic():
         payee = payee_for_name(actor.household, entry.payee_name)
         category = entry.category
@@ -387,6 +443,7 @@ def transaction_create(*, actor: Membership, entry: EntryInput) -> Transaction:
             payee=payee,
             note=entry.note.strip(),
             created_by=actor.user,
+            paid_by=paid_by,
         )
         rollup.add([row])
         if entry.tag_names:
@@ -401,8 +458,9 @@ def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput
     check_can_write(actor)
     check_same_household(actor, row)
     if row.is_transfer:
-        raise DomainError("Edit a transfer as a transfer.", code="conflict")
+        raise DomainError(gettext("Edit a transfer as a transfer."), code="conflict")
     _check_entry(actor, entry)
+    paid_by = _paid_by(actor, entry, row.paid_by)
     with transaction.atomic():
         # The stored values, not the instance's: a bound form may have changed it already.
         rollup.remove([Transaction.objects.select_for_update().get(pk=row.pk)])
@@ -412,6 +470,7 @@ def transaction_update(*, actor: Membership, row: Transaction, entry: EntryInput
         row.category = entry.category
         row.payee = payee_for_name(actor.household, entry.payee_name)
         row.note = entry.note.strip()
+        row.paid_by = paid_by
         row.save()
         rollup.add([row])
         row.tags.set(tags_for_names(actor.household, entry.tag_names))
@@ -447,13 +506,13 @@ def _check_transfer(actor: Membership, data: TransferInput) -> Money:
     """Validate and return the amount that arrives in the destination account."""
     check_same_household(actor, data.source, data.destination)
     if data.source.pk == data.destination.pk:
-        raise DomainError("Choose two different accounts.", field="destination")
+        raise DomainError(gettext("Choose two different accounts."), field="destination")
     check_date(data.date)
     if data.source.archived or data.destination.archived:
         field = "source" if data.source.archived else "destination"
-        raise DomainError("Transfers cannot use an archived account.", field=field)
+        raise DomainError(gettext("Transfers cannot use an archived account."), field=field)
     if data.amount.currency != data.source.currency or data.amount.minor <= 0:
-        raise DomainError("Enter an amount greater than zero.", field="amount")
+        raise DomainError(gettext("Enter an amount greater than zero."), field="amount")
     _check_size(data.amount.minor, "amount")
     return check_received(data.amount, data.received, data.destination)
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -24,6 +25,8 @@ from spendwise.api.schemas import (
     parse_money,
 )
 from spendwise.errors import DomainError
+from spendwise.households.models import Household
+from spendwise.identity.models import User
 from spendwise.ledger import actions, queries
 from spendwise.ledger.models import (
     Account,
@@ -339,6 +342,8 @@ class TransactionOut(Schema):
     tags: list[str]
     note: str
     transfer_id: int | None
+    paid_by_user_id: int | None = Field(description="Who paid an expense; null: not shared")
+    created_by_user_id: int | None = Field(description="Who entered it")
 
 
 class TransactionList(Schema):
@@ -370,6 +375,11 @@ class EntryIn(StrictIn):
     payee: str = Field("", max_length=100)
     tags: list[str] = Field(default_factory=list, max_length=50)
     note: str = Field("", max_length=500)
+    paid_by_user_id: int | None = Field(
+        None,
+        description="Expenses: the member who paid (settle-up); null: not shared. Left out: "
+        "you on a new expense, unchanged on a replace.",
+    )
 
 
 class TransferIn(StrictIn):
@@ -399,6 +409,8 @@ def _transaction_out(row: Transaction) -> dict[str, Any]:
         "tags": [tag.name for tag in row.tags.all()],
         "note": row.note,
         "transfer_id": row.transfer_id,
+        "paid_by_user_id": row.paid_by_id,
+        "created_by_user_id": row.created_by_id,
     }
 
 
@@ -459,7 +471,18 @@ def _entry(request: HttpRequest, payload: EntryIn) -> actions.EntryInput:
         payee_name=payload.payee,
         tag_names=tuple(actions.parse_tag_names(",".join(payload.tags))),
         note=payload.note,
+        paid_by=_paid_by(household, payload),
     )
+
+
+def _paid_by(household: Household, payload: EntryIn) -> User | actions.PaidByDefault | None:
+    """The member ``paid_by_user_id`` names (None: not shared); left out: the default."""
+    if "paid_by_user_id" not in payload.model_fields_set:
+        return actions.PAID_BY_DEFAULT
+    if payload.paid_by_user_id is None:
+        return None
+    # Anyone but a member of this household does not exist here: a 404, as for an account.
+    return get_object_or_404(User, pk=payload.paid_by_user_id, memberships__household=household)
 
 
 @router.post(

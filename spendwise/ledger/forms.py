@@ -16,8 +16,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.households.models import Household
+from spendwise.identity.models import User
 from spendwise.ledger.actions import EntryInput, TransferInput, parse_tag_names
 from spendwise.ledger.models import (
     Account,
@@ -43,6 +45,7 @@ from spendwise.web.forms import (
     amount_text,
     cleaned_amount,
     date_input,
+    money_error_text,
     parse_amount,
 )
 
@@ -71,7 +74,7 @@ class CategoryChoiceIterator(forms.models.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         groups: dict[str, list[Any]] = {}
         for category in self.queryset:
-            label = CategoryKind(category.kind).label
+            label = str(CategoryKind(category.kind).label)
             groups.setdefault(label, []).append(self.choice(category))
         yield from groups.items()
 
@@ -81,6 +84,13 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj}{' (archived)' if obj.archived else ''}"
+
+
+class PaidByChoiceField(forms.ModelChoiceField):
+    """A member of the household, by e-mail; empty: not shared."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.email)
 
 
 class AccountChoiceField(forms.ModelChoiceField):
@@ -103,20 +113,30 @@ class EntryForm(forms.Form):
     """An expense or income: the quick-add row on the list and the edit page."""
 
     kind = forms.ChoiceField(
-        choices=[(TransactionKind.EXPENSE, "Expense"), (TransactionKind.INCOME, "Income")]
+        label=gettext_lazy("Kind"),
+        choices=[
+            (TransactionKind.EXPENSE, gettext_lazy("Expense")),
+            (TransactionKind.INCOME, gettext_lazy("Income")),
+        ],
     )
-    date = forms.DateField(widget=date_input())
+    date = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
     amount = forms.CharField(
-        max_length=AMOUNT_MAX_LENGTH, widget=amount_input(**{"data-autofocus": ""})
+        label=gettext_lazy("Amount"),
+        max_length=AMOUNT_MAX_LENGTH,
+        widget=amount_input(**{"data-autofocus": ""}),
     )
-    account = AccountChoiceField(queryset=Account.objects.none(), empty_label=None)
+    account = AccountChoiceField(
+        label=gettext_lazy("Account"), queryset=Account.objects.none(), empty_label=None
+    )
     category = CategoryChoiceField(
+        label=gettext_lazy("Category"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="No category",
+        empty_label=gettext_lazy("No category"),
         widget=SuggestingCategorySelect,
     )
     payee = forms.CharField(
+        label=gettext_lazy("Payee"),
         max_length=100,
         required=False,
         widget=forms.TextInput(
@@ -124,16 +144,26 @@ class EntryForm(forms.Form):
         ),
     )
     tags = forms.CharField(
+        label=gettext_lazy("Tags"),
         max_length=500,
         required=False,
-        help_text="Separate tags with commas.",
+        help_text=gettext_lazy("Separate tags with commas."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    paid_by = PaidByChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Not shared"),
+        label=gettext_lazy("Paid by"),
+        help_text=gettext_lazy("Expenses only: who paid, for settle-up."),
+    )
     apply_rules = forms.BooleanField(
         required=False,
-        label="Apply my rules",
-        help_text="Fill an empty category, rename the payee and add tags as your rules say.",
+        label=gettext_lazy("Apply my rules"),
+        help_text=gettext_lazy(
+            "Fill an empty category, rename the payee and add tags as your rules say."
+        ),
     )
 
     def __init__(
@@ -156,10 +186,16 @@ class EntryForm(forms.Form):
                     "payee": row.payee.name if row.payee else "",
                     "tags": ", ".join(tag.name for tag in row.tags.all()),
                     "note": row.note,
+                    "paid_by": row.paid_by_id,
                 }
             )
         super().__init__(data, **kwargs)
         self.household, self.locale = household, locale
+        people = User.objects.filter(memberships__household=household).order_by("email")
+        if people.count() > 1:
+            self.fields["paid_by"].queryset = people  # type: ignore[attr-defined]
+        else:  # a household of one shares nothing: new expenses are simply theirs
+            del self.fields["paid_by"]
         accounts = Account.objects.filter(household=household)
         self.fields["account"].queryset = active_or_current(accounts, row.account if row else None)  # type: ignore[attr-defined]
         self.fields["category"].queryset = active_or_current(  # type: ignore[attr-defined]
@@ -192,29 +228,35 @@ class EntryForm(forms.Form):
             payee_name=data["payee"],
             tag_names=tuple(parse_tag_names(data["tags"])),
             note=data["note"],
+            **({"paid_by": data["paid_by"]} if "paid_by" in self.fields else {}),
         )
         return apply_rules_to_entry(self.household, entry) if data["apply_rules"] else entry
 
 
 # --- transfers ----------------------------------------------------------------------------------
 class TransferForm(forms.Form):
-    source = AccountChoiceField(queryset=Account.objects.none(), label="From account")
-    destination = AccountChoiceField(queryset=Account.objects.none(), label="To account")
-    date = forms.DateField(widget=date_input())
+    source = AccountChoiceField(queryset=Account.objects.none(), label=gettext_lazy("From account"))
+    destination = AccountChoiceField(
+        queryset=Account.objects.none(), label=gettext_lazy("To account")
+    )
+    date = forms.DateField(label=gettext_lazy("Date"), widget=date_input())
     amount = forms.CharField(
+        label=gettext_lazy("Amount"),
         max_length=AMOUNT_MAX_LENGTH,
         widget=amount_input(),
-        help_text="In the currency of the account it leaves.",
+        help_text=gettext_lazy("In the currency of the account it leaves."),
     )
     received = forms.CharField(
         max_length=AMOUNT_MAX_LENGTH,
         required=False,
-        label="Amount received",
+        label=gettext_lazy("Amount received"),
         widget=amount_input(),
-        help_text="Only when the accounts use different currencies: what arrives, in the "
-        "receiving account's currency.",
+        help_text=gettext_lazy(
+            "Only when the accounts use different currencies: what arrives, in the "
+            "receiving account's currency."
+        ),
     )
-    note = forms.CharField(max_length=500, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
 
     def __init__(
         self,
@@ -279,22 +321,30 @@ class TransferForm(forms.Form):
 class AccountForm(forms.Form):
     """Create (all fields) or edit (currency read-only, archived shown)."""
 
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=AccountKind.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=AccountKind.choices)
     currency = forms.CharField(
+        label=gettext_lazy("Currency"),
         max_length=3,
-        help_text="ISO 4217 code, e.g. USD, EUR, VND. It cannot change once the account exists.",
+        help_text=gettext_lazy(
+            "ISO 4217 code, e.g. USD, EUR, VND. It cannot change once the account exists."
+        ),
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "currency-code"}),
     )
     opening_balance = forms.CharField(
+        label=gettext_lazy("Opening balance"),
         max_length=AMOUNT_MAX_LENGTH,
         required=False,
         widget=amount_input(),
-        help_text="What the account held before the first transaction you record here. "
-        "Negative for a card or loan you owe on.",
+        help_text=gettext_lazy(
+            "What the account held before the first transaction you record here. "
+            "Negative for a card or loan you owe on."
+        ),
     )
     archived = forms.BooleanField(
-        required=False, help_text="Archived accounts keep their history but leave the lists."
+        label=gettext_lazy("Archived"),
+        required=False,
+        help_text=gettext_lazy("Archived accounts keep their history but leave the lists."),
     )
 
     def __init__(
@@ -316,7 +366,9 @@ class AccountForm(forms.Form):
             del self.fields["archived"]
         else:
             self.fields["currency"].disabled = True
-            self.fields["currency"].help_text = "Fixed: the account's rows are in this currency."
+            self.fields["currency"].help_text = gettext(
+                "Fixed: the account's rows are in this currency."
+            )
 
     def clean_currency(self) -> str:
         if self.account is not None:
@@ -324,7 +376,7 @@ class AccountForm(forms.Form):
         try:
             return check_currency(self.cleaned_data["currency"].strip())
         except MoneyError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(money_error_text(exc)) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -340,28 +392,34 @@ class AccountForm(forms.Form):
 
 
 # --- categories ---------------------------------------------------------------------------------
-colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Pick a colour such as #1d4ed8.")
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", gettext_lazy("Pick a colour such as #1d4ed8.")
+)
 
 
 class CategoryForm(forms.Form):
     """Create (kind chosen) or edit (kind fixed). The parent is a top-level category."""
 
-    name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=CategoryKind.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CategoryKind.choices)
     parent = CategoryChoiceField(
+        label=gettext_lazy("Parent"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="None (a top-level category)",
-        help_text="Categories nest one level: a parent of the same kind, or none.",
+        empty_label=gettext_lazy("None (a top-level category)"),
+        help_text=gettext_lazy("Categories nest one level: a parent of the same kind, or none."),
     )
     colour = forms.CharField(
+        label=gettext_lazy("Colour"),
         max_length=7,
         initial="#64748b",
         validators=[colour_validator],
         widget=forms.TextInput(attrs={"type": "color"}),
     )
     archived = forms.BooleanField(
-        required=False, help_text="Archived categories are no longer offered for new entries."
+        label=gettext_lazy("Archived"),
+        required=False,
+        help_text=gettext_lazy("Archived categories are no longer offered for new entries."),
     )
 
     def __init__(
@@ -398,12 +456,15 @@ class CategoryForm(forms.Form):
 
 # --- payees -------------------------------------------------------------------------------------
 class PayeeForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     default_category = CategoryChoiceField(
+        label=gettext_lazy("Default category"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="None",
-        help_text="Filled in when you add an entry for this payee without a category.",
+        empty_label=gettext_lazy("None"),
+        help_text=gettext_lazy(
+            "Filled in when you add an entry for this payee without a category."
+        ),
     )
 
     def __init__(
@@ -422,29 +483,53 @@ class PayeeForm(forms.Form):
 class TransactionFilterForm(forms.Form):
     """Filters from the query string. A value that does not parse is ignored with a note."""
 
-    date_from = forms.DateField(required=False, label="From", widget=date_input())
-    date_to = forms.DateField(required=False, label="To", widget=date_input())
+    date_from = forms.DateField(required=False, label=gettext_lazy("From"), widget=date_input())
+    date_to = forms.DateField(required=False, label=gettext_lazy("To"), widget=date_input())
     account = AccountChoiceField(
-        queryset=Account.objects.none(), required=False, empty_label="All accounts"
+        label=gettext_lazy("Account"),
+        queryset=Account.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("All accounts"),
     )
     category = CategoryChoiceField(
+        label=gettext_lazy("Category"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="All categories",
-        help_text="Includes its subcategories.",
+        empty_label=gettext_lazy("All categories"),
+        help_text=gettext_lazy("Includes its subcategories."),
     )
-    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="Any tag")
+    tag = forms.ModelChoiceField(
+        label=gettext_lazy("Tag"),
+        queryset=Tag.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any tag"),
+    )
     payee = forms.ModelChoiceField(
-        queryset=Payee.objects.none(), required=False, empty_label="Any payee"
+        label=gettext_lazy("Payee"),
+        queryset=Payee.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any payee"),
     )
-    text = forms.CharField(max_length=100, required=False, label="Text in note or payee")
+    text = forms.CharField(
+        max_length=100, required=False, label=gettext_lazy("Text in note or payee")
+    )
     amount_min = forms.CharField(
-        max_length=AMOUNT_MAX_LENGTH, required=False, label="Amount from", widget=amount_input()
+        max_length=AMOUNT_MAX_LENGTH,
+        required=False,
+        label=gettext_lazy("Amount from"),
+        widget=amount_input(),
     )
     amount_max = forms.CharField(
-        max_length=AMOUNT_MAX_LENGTH, required=False, label="Amount to", widget=amount_input()
+        max_length=AMOUNT_MAX_LENGTH,
+        required=False,
+        label=gettext_lazy("Amount to"),
+        widget=amount_input(),
     )
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *TransactionKind.choices])
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("Any kind")), *TransactionKind.choices],
+    )
 
     def __init__(self, data: Any, *, household: Household, locale: str, currency: str) -> None:
         super().__init__(data, auto_id="filter-%s")  # the quick add on the page has id_…
@@ -493,7 +578,7 @@ class TransactionFilterForm(forms.Form):
 
 
 class BalanceOnForm(forms.Form):
-    on = forms.DateField(label="Balance at the end of", widget=date_input())
+    on = forms.DateField(label=gettext_lazy("Balance at the end of"), widget=date_input())
 
     def day(self) -> date | None:
         return self.cleaned_data["on"] if self.is_bound and self.is_valid() else None

@@ -13,19 +13,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.money import Money
 
 
 class AccountKind(models.TextChoices):
-    CASH = "cash", "Cash"
-    CHECKING = "checking", "Checking"
-    SAVINGS = "savings", "Savings"
-    CREDIT_CARD = "credit_card", "Credit card"
-    E_WALLET = "e_wallet", "E-wallet"
-    LOAN = "loan", "Loan"
-    INVESTMENT = "investment", "Investment"
+    CASH = "cash", gettext_lazy("Cash")
+    CHECKING = "checking", gettext_lazy("Checking")
+    SAVINGS = "savings", gettext_lazy("Savings")
+    CREDIT_CARD = "credit_card", gettext_lazy("Credit card")
+    E_WALLET = "e_wallet", gettext_lazy("E-wallet")
+    LOAN = "loan", gettext_lazy("Loan")
+    INVESTMENT = "investment", gettext_lazy("Investment")
 
 
 class Account(models.Model):
@@ -35,7 +36,7 @@ class Account(models.Model):
         max_length=20, choices=AccountKind.choices, default=AccountKind.CHECKING
     )
     currency = models.CharField(max_length=3)
-    opening_balance = models.BigIntegerField(default=0, help_text="minor units")
+    opening_balance = models.BigIntegerField(default=0, help_text=gettext_lazy("minor units"))
     archived = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,8 +64,8 @@ class Account(models.Model):
 
 
 class CategoryKind(models.TextChoices):
-    EXPENSE = "expense", "Expense"
-    INCOME = "income", "Income"
+    EXPENSE = "expense", gettext_lazy("Expense")
+    INCOME = "income", gettext_lazy("Income")
 
 
 class Category(models.Model):
@@ -135,9 +136,9 @@ class Tag(models.Model):
 
 
 class TransactionKind(models.TextChoices):
-    EXPENSE = "expense", "Expense"
-    INCOME = "income", "Income"
-    TRANSFER = "transfer", "Transfer"
+    EXPENSE = "expense", gettext_lazy("Expense")
+    INCOME = "income", gettext_lazy("Income")
+    TRANSFER = "transfer", gettext_lazy("Transfer")
 
 
 def signed_amount(kind: str, magnitude: int, *, outgoing: bool = True) -> int:
@@ -175,7 +176,9 @@ class Transaction(models.Model):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="transactions")
     kind = models.CharField(max_length=10, choices=TransactionKind.choices)
     date = models.DateField()
-    amount = models.BigIntegerField(help_text="signed minor units of currency: + in, - out")
+    amount = models.BigIntegerField(
+        help_text=gettext_lazy("signed minor units of currency: + in, - out")
+    )
     currency = models.CharField(max_length=3)
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="transactions"
@@ -189,6 +192,10 @@ class Transaction(models.Model):
         Transfer, on_delete=models.CASCADE, null=True, blank=True, related_name="transactions"
     )
     created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Who paid an expense out of their own pocket (settle-up splits these); None: not shared.
+    paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -240,7 +247,9 @@ class DailyTotal(models.Model):
     category_key = models.BigIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=TransactionKind.choices)
     currency = models.CharField(max_length=3)
-    total = models.BigIntegerField(default=0, help_text="signed minor units of currency")
+    total = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("signed minor units of currency")
+    )
     count = models.IntegerField(default=0)
 
     class Meta:
@@ -262,7 +271,9 @@ class AccountMonth(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    total = models.BigIntegerField(default=0, help_text="signed minor units of the account")
+    total = models.BigIntegerField(
+        default=0, help_text=gettext_lazy("signed minor units of the account")
+    )
     count = models.IntegerField(default=0)
 
     class Meta:

@@ -44,7 +44,9 @@ def get_tag(household: Household, pk: object) -> Tag:
 
 def get_transaction(household: Household, pk: object) -> Transaction:
     return get_object_or_404(
-        Transaction.objects.select_related("account", "category", "payee", "transfer"),
+        Transaction.objects.select_related(
+            "account", "category", "payee", "transfer", "paid_by", "created_by"
+        ),
         household=household,
         pk=pk,
     )
@@ -188,7 +190,9 @@ def transactions_page(
         # date <= day bounds the index range scan; the OR then only trims the first day.
         rows = rows.filter(date__lte=day).filter(Q(date__lt=day) | Q(date=day, pk__lt=pk))
     rows = (
-        rows.select_related("account", "category", "category__parent", "payee")
+        rows.select_related(
+            "account", "category", "category__parent", "payee", "paid_by", "created_by"
+        )
         .prefetch_related("tags")
         .order_by("-date", "-id")
     )

@@ -24,12 +24,14 @@ from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.attachments.forms import ReceiptForm
 from spendwise.attachments.queries import attachments_of, with_receipts
 from spendwise.errors import DomainError
 from spendwise.households.decorators import HouseholdRequest, household_required
+from spendwise.households.models import Membership
 from spendwise.ledger import actions, queries
 from spendwise.ledger.forms import (
     AccountForm,
@@ -121,6 +123,8 @@ def _listed(request: HouseholdRequest, rows: list[Transaction]) -> dict[str, Any
     ]
     return {
         "rows": listed,
+        # "paid by … · entered by …" only where there is more than one person to tell apart.
+        "shared_household": Membership.objects.filter(household=request.household)[:2].count() > 1,
         # One hidden input for every row's delete form, instead of a {% csrf_token %} per row.
         "csrf_input": csrf_input(request) if request.membership.can_write else "",
     }
@@ -134,7 +138,11 @@ def _older_url(list_url_params: list[tuple[str, str]], cursor: str | None) -> st
 
 # --- transactions -------------------------------------------------------------------------------
 def _entry_defaults(request: HouseholdRequest) -> dict[str, Any]:
-    return {"kind": TransactionKind.EXPENSE, "date": request.user.today()}
+    return {
+        "kind": TransactionKind.EXPENSE,
+        "date": request.user.today(),
+        "paid_by": request.user.pk,
+    }
 
 
 @household_required
@@ -199,7 +207,12 @@ def _quick_add_added(request: HouseholdRequest, row: Transaction) -> HttpRespons
     fresh = EntryForm(
         household=request.household,
         locale=request.user.locale,
-        initial={"kind": row.kind, "date": row.date, "account": row.account_id},
+        initial={
+            "kind": row.kind,
+            "date": row.date,
+            "account": row.account_id,
+            "paid_by": row.paid_by_id or request.user.pk,
+        },
     )
     added = queries.get_transaction(request.household, row.pk)
     context = {
@@ -229,7 +242,11 @@ def transaction_create(request: HouseholdRequest) -> HttpResponse:
         if is_htmx(request):
             return _quick_add_added(request, row)
         magnitude = row.magnitude.format(request.user.locale)
-        messages.success(request, f"{row.get_kind_display()} of {magnitude} added.")
+        messages.success(
+            request,
+            gettext("%(kind)s of %(amount)s added.")
+            % {"kind": row.get_kind_display(), "amount": magnitude},
+        )
         return redirect("ledger:transactions")
     template = "ledger/quick_add.html" if is_htmx(request) else "ledger/transaction_form.html"
     return render(request, template, {"form": form}, status=status)
@@ -249,7 +266,7 @@ def transaction_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         lambda _: actions.transaction_update(actor=request.membership, row=row, entry=form.entry()),
     )
     if saved is not None:
-        messages.success(request, "Transaction saved.")
+        messages.success(request, gettext("Transaction saved."))
         return redirect(_next_url(request, reverse("ledger:transactions")))
     context = {
         "form": form,
@@ -272,9 +289,9 @@ def transaction_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return refused(request, exc, back_url=back)
     if row.transfer_id is not None:
-        messages.success(request, "Transfer deleted from both accounts.")
+        messages.success(request, gettext("Transfer deleted from both accounts."))
     else:
-        messages.success(request, "Transaction deleted.")
+        messages.success(request, gettext("Transaction deleted."))
     return redirect(back)
 
 
@@ -293,7 +310,7 @@ def transfer_create(request: HouseholdRequest) -> HttpResponse:
         lambda _: actions.transfer_create(actor=request.membership, data=form.transfer_input()),
     )
     if saved is not None:
-        messages.success(request, "Transfer recorded.")
+        messages.success(request, gettext("Transfer recorded."))
         return redirect("ledger:transactions")
     # A refused post shows its form and errors whatever the number of accounts.
     too_few_accounts = (
@@ -321,7 +338,7 @@ def transfer_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, "Transfer saved.")
+        messages.success(request, gettext("Transfer saved."))
         return redirect(_next_url(request, reverse("ledger:transactions")))
     outgoing, _incoming = transfer.legs()
     context = {"form": form, "transfer": transfer, "outgoing": outgoing}
@@ -361,7 +378,7 @@ def account_create(request: HouseholdRequest) -> HttpResponse:
         ),
     )
     if account is not None:
-        messages.success(request, f"Account “{account.name}” added.")
+        messages.success(request, gettext("Account “%(name)s” added.") % {"name": account.name})
         return redirect("ledger:account_detail", account.pk)
     return render(request, "ledger/account_form.html", {"form": form}, status=status)
 
@@ -410,7 +427,7 @@ def account_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, "Account saved.")
+        messages.success(request, gettext("Account saved."))
         return redirect("ledger:account_detail", account.pk)
     if status != 200:
         account.refresh_from_db()  # the refused values stay in the form, not the title
@@ -428,7 +445,7 @@ def account_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
         form = AccountForm(locale=request.user.locale, account=account)
         context = {"form": form, "account": account, "delete_error": exc.message}
         return render(request, "ledger/account_form.html", context, status=exc.status)
-    messages.success(request, f"Account “{account.name}” deleted.")
+    messages.success(request, gettext("Account “%(name)s” deleted.") % {"name": account.name})
     return redirect("ledger:accounts")
 
 
@@ -458,8 +475,8 @@ def categories(request: HouseholdRequest) -> HttpResponse:
             trees[row.kind].append(CategoryNode(row, children.get(row.pk, [])))
     context = {
         "sections": [
-            (CategoryKind.EXPENSE, "Expense categories", trees[CategoryKind.EXPENSE]),
-            (CategoryKind.INCOME, "Income categories", trees[CategoryKind.INCOME]),
+            (CategoryKind.EXPENSE, gettext("Expense categories"), trees[CategoryKind.EXPENSE]),
+            (CategoryKind.INCOME, gettext("Income categories"), trees[CategoryKind.INCOME]),
         ]
     }
     return render(request, "ledger/categories.html", context)
@@ -485,7 +502,9 @@ def category_create(request: HouseholdRequest) -> HttpResponse:
         ),
     )
     if category is not None:
-        messages.success(request, f"Category “{category}” added.")
+        messages.success(
+            request, gettext("Category “%(category)s” added.") % {"category": category}
+        )
         return redirect("ledger:categories")
     return render(request, "ledger/category_form.html", {"form": form}, status=status)
 
@@ -507,7 +526,7 @@ def category_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, "Category saved.")
+        messages.success(request, gettext("Category saved."))
         return redirect("ledger:categories")
     if status != 200:
         category.refresh_from_db()  # the refused values stay in the form, not the title
@@ -543,7 +562,7 @@ def payee_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, "Payee saved.")
+        messages.success(request, gettext("Payee saved."))
         return redirect("ledger:payees")
     if status != 200:
         payee.refresh_from_db()  # the refused values stay in the form, not the title

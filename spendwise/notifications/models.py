@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 
 
 class NotificationKind(models.TextChoices):
-    BUDGET_ALERT = "budget_alert", "Budget alert"
-    INFO = "info", "Information"
+    BUDGET_ALERT = "budget_alert", gettext_lazy("Budget alert")
+    INFO = "info", gettext_lazy("Information")
 
 
 class Notification(models.Model):
@@ -33,7 +34,9 @@ class Notification(models.Model):
     )
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
-    link = models.CharField(max_length=500, blank=True, help_text="a path on this site")
+    link = models.CharField(
+        max_length=500, blank=True, help_text=gettext_lazy("a path on this site")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

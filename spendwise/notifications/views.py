@@ -7,6 +7,7 @@ import zoneinfo
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from spendwise.households.decorators import HouseholdRequest, household_required
@@ -34,5 +35,11 @@ def index(request: HouseholdRequest) -> HttpResponse:
 def mark_all_read(request: HouseholdRequest) -> HttpResponse:
     count = actions.mark_all_read(user=request.user, household=request.household)
     if count:
-        messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} read.")
+        messages.success(
+            request,
+            ngettext(
+                "Marked %(count)d notification read.", "Marked %(count)d notifications read.", count
+            )
+            % {"count": count},
+        )
     return redirect("notifications:index")

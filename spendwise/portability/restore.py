@@ -28,6 +28,7 @@ from zipfile import BadZipFile, ZipFile
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from spendwise.attachments import filetypes
 from spendwise.attachments.actions import RECEIPTS_FOLDER
@@ -163,9 +164,12 @@ def check_empty(household: Household) -> None:
     if contents:
         listed = ", ".join(contents)
         raise NotEmpty(
-            f"This household is not empty ({listed}). An export can only be imported into an "
-            "empty household, so that nothing is mixed up or duplicated: sign up with a new "
-            "account and import it there."
+            gettext(
+                "This household is not empty (%(listed)s). An export can only be imported into an "
+                "empty household, so that nothing is mixed up or duplicated: sign up with a new "
+                "account and import it there."
+            )
+            % {"listed": listed}
         )
 
 
@@ -189,7 +193,10 @@ class _Where:
             part if part.startswith("[") or not index else f".{part}"
             for index, part in enumerate(self.parts)
         )
-        raise InvalidExport(f"This file cannot be imported: {where or 'the file'}: {problem}")
+        raise InvalidExport(
+            gettext("This file cannot be imported: %(value)s: %(problem)s")
+            % {"value": where or "the file", "problem": problem}
+        )
 
 
 class _Reader:
@@ -699,16 +706,23 @@ def read_archive(archive: ZipFile, household: Household) -> Plan:
         info = archive.getinfo(DOCUMENT_NAME)
     except KeyError:
         raise InvalidExport(
-            f"This file cannot be imported: it has no {DOCUMENT_NAME}, so it is not a "
-            "SpendWise export."
+            gettext(
+                "This file cannot be imported: it has no %(DOCUMENT_NAME)s, so it is not a "
+                "SpendWise export."
+            )
+            % {"DOCUMENT_NAME": DOCUMENT_NAME}
         ) from None
     if info.file_size > settings.RESTORE_MAX_BYTES:
-        raise InvalidExport(f"This file cannot be imported: {DOCUMENT_NAME} is too large.")
+        raise InvalidExport(
+            gettext("This file cannot be imported: %(DOCUMENT_NAME)s is too large.")
+            % {"DOCUMENT_NAME": DOCUMENT_NAME}
+        )
     try:
         document = json.loads(archive.read(info).decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise InvalidExport(
-            f"This file cannot be imported: {DOCUMENT_NAME} is not valid JSON."
+            gettext("This file cannot be imported: %(DOCUMENT_NAME)s is not valid JSON.")
+            % {"DOCUMENT_NAME": DOCUMENT_NAME}
         ) from None
     return _Reader(archive, household).read(document)
 
@@ -778,8 +792,10 @@ def restore(archive: IO[bytes], actor: Membership) -> RestoreSummary:
         opened = ZipFile(archive)
     except (BadZipFile, OSError, EOFError):
         raise InvalidExport(
-            "This file cannot be imported: it is not a zip file. Choose the .zip that "
-            "“Export my data” gave you."
+            gettext(
+                "This file cannot be imported: it is not a zip file. Choose the .zip that "
+                "“Export my data” gave you."
+            )
         ) from None
     saved_keys: list[str] = []
     with opened:
@@ -793,7 +809,8 @@ def restore(archive: IO[bytes], actor: Membership) -> RestoreSummary:
         except IntegrityError as exc:
             _remove(saved_keys)
             raise InvalidExport(
-                f"This file cannot be imported: its data contradicts itself ({exc})."
+                gettext("This file cannot be imported: its data contradicts itself (%(exc)s).")
+                % {"exc": exc}
             ) from None
         except BaseException:
             _remove(saved_keys)

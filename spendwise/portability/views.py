@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from spendwise.households.decorators import HouseholdRequest, household_required
@@ -80,7 +81,9 @@ def restore_page(request: HouseholdRequest) -> HttpResponse:
     form = RestoreForm(posted(request), request.FILES or None)
     summary, status = submit(form, lambda data: restore(data["archive"], request.membership))
     if summary is not None:
-        messages.success(request, f"Imported {summary.describe()}.")
+        messages.success(
+            request, gettext("Imported %(describe)s.") % {"describe": summary.describe()}
+        )
         return redirect("web:dashboard")
     context = {"form": form, "contents": household_contents(request.household)}
     return render(request, "portability/restore.html", context, status=status)
@@ -112,7 +115,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     def leave(data: dict[str, Any]) -> actions.DeletionSummary:
         if not provider.verify_password(request, user=user, password=data["password"]):
             raise IdentityError(
-                "That password is not right.", field="password", code="wrong_credentials"
+                gettext("That password is not right."), field="password", code="wrong_credentials"
             )
         return actions.delete_account(
             user=user, remove_identity=lambda person: provider.delete_account(request, user=person)
@@ -121,7 +124,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     summary, status = submit(form, leave)
     if summary is not None:
         logout(request)
-        messages.success(request, "Your account and your data have been deleted. Goodbye!")
+        messages.success(request, gettext("Your account and your data have been deleted. Goodbye!"))
         return redirect("identity:sign_in")
     context = {"form": form, "households": _fate_of_households(user)}
     return render(request, "portability/delete_account.html", context, status=status)

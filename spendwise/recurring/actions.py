@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError
 from spendwise.households.models import Membership, Role
@@ -62,11 +63,11 @@ def _check_schedule(actor: Membership, data: ScheduleInput) -> tuple[rules.Rule,
     """Validate; return the rule and the received amount to store (minor units or None)."""
     ledger.check_same_household(actor, data.account, data.to_account, data.category)
     if not data.name.strip():
-        raise DomainError("Enter a name.", field="name")
+        raise DomainError(gettext("Enter a name."), field="name")
     if data.kind not in ScheduleKind.values:
-        raise DomainError("Choose expense, income or transfer.", field="kind")
+        raise DomainError(gettext("Choose expense, income or transfer."), field="kind")
     if data.account.archived and data.active:  # a paused schedule may keep its old account
-        raise DomainError("This account is archived.", field="account")
+        raise DomainError(gettext("This account is archived."), field="account")
     ledger.check_amount(data.amount, data.account)
 
     received: int | None = None
@@ -74,30 +75,42 @@ def _check_schedule(actor: Membership, data: ScheduleInput) -> tuple[rules.Rule,
         received = _check_transfer_ends(data)
     else:
         if data.to_account is not None:
-            raise DomainError("Only a transfer goes to a second account.", field="to_account")
+            raise DomainError(
+                gettext("Only a transfer goes to a second account."), field="to_account"
+            )
         if data.category is not None and data.category.kind != data.kind:
             raise DomainError(
-                f"“{data.category}” is an {data.category.kind} category.", field="category"
+                gettext("“%(category)s” is an %(kind)s category.")
+                % {"category": data.category, "kind": data.category.kind},
+                field="category",
             )
 
     if data.frequency not in Frequency.values:
-        raise DomainError("Choose how often it repeats.", field="frequency")
+        raise DomainError(gettext("Choose how often it repeats."), field="frequency")
     if not 1 <= data.interval <= rules.MAX_INTERVAL:
-        raise DomainError(f"Enter a number from 1 to {rules.MAX_INTERVAL}.", field="interval")
+        raise DomainError(
+            gettext("Enter a number from 1 to %(MAX_INTERVAL)s.")
+            % {"MAX_INTERVAL": rules.MAX_INTERVAL},
+            field="interval",
+        )
     # A schedule starting decades back would post thousands of past dates: a year is plenty
     # to catch up on bills a person forgot to enter.
     if data.start_date < date.today() - timedelta(days=366):
-        raise DomainError("Start no more than a year in the past.", field="start_date")
+        raise DomainError(gettext("Start no more than a year in the past."), field="start_date")
     ledger.check_date(data.start_date, field="start_date")
     if data.end_date is not None:
         ledger.check_date(data.end_date, field="end_date")
     if data.end_date is not None and data.end_date < data.start_date:
-        raise DomainError("The end date must not be before the start date.", field="end_date")
+        raise DomainError(
+            gettext("The end date must not be before the start date."), field="end_date"
+        )
     day_of_month = None
     if data.frequency == Frequency.MONTHLY:
         day_of_month = data.start_date.day if data.day_of_month is None else data.day_of_month
         if not (day_of_month == rules.LAST_DAY or 1 <= day_of_month <= 31):
-            raise DomainError("Choose a day from 1 to 31, or the last day.", field="day_of_month")
+            raise DomainError(
+                gettext("Choose a day from 1 to 31, or the last day."), field="day_of_month"
+            )
     rule = rules.Rule(
         frequency=rules.Frequency(data.frequency),
         start=data.start_date,
@@ -111,13 +124,13 @@ def _check_schedule(actor: Membership, data: ScheduleInput) -> tuple[rules.Rule,
 def _check_transfer_ends(data: ScheduleInput) -> int | None:
     destination = data.to_account
     if destination is None:
-        raise DomainError("Choose the account the money goes to.", field="to_account")
+        raise DomainError(gettext("Choose the account the money goes to."), field="to_account")
     if destination.pk == data.account.pk:
-        raise DomainError("Choose two different accounts.", field="to_account")
+        raise DomainError(gettext("Choose two different accounts."), field="to_account")
     if destination.archived and data.active:
-        raise DomainError("This account is archived.", field="to_account")
+        raise DomainError(gettext("This account is archived."), field="to_account")
     if data.category is not None:
-        raise DomainError("Transfers have no category.", field="category")
+        raise DomainError(gettext("Transfers have no category."), field="category")
     received = ledger.check_received(data.amount, data.received, destination)
     # Only a transfer across currencies stores what arrives; otherwise it is the amount.
     return received.minor if destination.currency != data.account.currency else None
@@ -256,7 +269,7 @@ def occurrence_confirm(*, actor: Membership, occurrence: Occurrence) -> Occurren
         if locked.status == OccurrenceStatus.POSTED:
             return locked
         if locked.status == OccurrenceStatus.SKIPPED:
-            raise DomainError("This one was skipped.", code="conflict")
+            raise DomainError(gettext("This one was skipped."), code="conflict")
         _post(actor, locked.schedule, locked.date, locked)
     return locked
 
@@ -268,7 +281,8 @@ def occurrence_skip(*, actor: Membership, occurrence: Occurrence) -> Occurrence:
         locked = _locked_occurrence(actor, occurrence)
         if locked.status == OccurrenceStatus.POSTED:
             raise DomainError(
-                "This one is already posted: delete its transaction instead.", code="conflict"
+                gettext("This one is already posted: delete its transaction instead."),
+                code="conflict",
             )
         if locked.status == OccurrenceStatus.PENDING:
             locked.status = OccurrenceStatus.SKIPPED
@@ -307,7 +321,9 @@ def _poster(schedule: Schedule) -> Membership:
         or writers.order_by("created_at", "id").first()
     )
     if poster is None:
-        raise DomainError("Nobody in this household can post transactions.", code="forbidden")
+        raise DomainError(
+            gettext("Nobody in this household can post transactions."), code="forbidden"
+        )
     return poster
 
 

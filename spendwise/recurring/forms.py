@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.ledger.forms import CategoryChoiceField, active_or_current, categories_in_tree_order
@@ -27,62 +28,92 @@ from spendwise.web.forms import (
 
 SAME_DAY = ""
 DAY_CHOICES = [
-    (SAME_DAY, "Same day as the start date"),
+    (SAME_DAY, gettext_lazy("Same day as the start date")),
     *((str(day), rules.ordinal(day)) for day in range(1, 32)),
-    (str(rules.LAST_DAY), "Last day of the month"),
+    (str(rules.LAST_DAY), gettext_lazy("Last day of the month")),
 ]
 
 
 class ScheduleForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="Rent, Salary, Netflix …")
-    kind = forms.ChoiceField(choices=ScheduleKind.choices)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("Rent, Salary, Netflix …"),
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=ScheduleKind.choices)
     account = forms.ModelChoiceField(
-        queryset=Account.objects.none(), empty_label=None, help_text="For a transfer: from."
+        label=gettext_lazy("Account"),
+        queryset=Account.objects.none(),
+        empty_label=None,
+        help_text=gettext_lazy("For a transfer: from."),
     )
     to_account = forms.ModelChoiceField(
         queryset=Account.objects.none(),
         required=False,
-        label="To account",
+        label=gettext_lazy("To account"),
         empty_label="—",
-        help_text="Transfers only.",
+        help_text=gettext_lazy("Transfers only."),
     )
-    amount = forms.CharField(max_length=AMOUNT_MAX_LENGTH, widget=amount_input())
+    amount = forms.CharField(
+        label=gettext_lazy("Amount"), max_length=AMOUNT_MAX_LENGTH, widget=amount_input()
+    )
     received = forms.CharField(
         max_length=AMOUNT_MAX_LENGTH,
         required=False,
-        label="Amount received",
+        label=gettext_lazy("Amount received"),
         widget=amount_input(),
-        help_text="Transfers between two currencies only: what arrives in the other account.",
+        help_text=gettext_lazy(
+            "Transfers between two currencies only: what arrives in the other account."
+        ),
     )
     category = CategoryChoiceField(
-        queryset=Category.objects.none(), required=False, empty_label="No category"
+        label=gettext_lazy("Category"),
+        queryset=Category.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("No category"),
     )
-    payee = forms.CharField(max_length=100, required=False)
-    note = forms.CharField(max_length=500, required=False)
-    frequency = forms.ChoiceField(choices=Frequency.choices, initial=Frequency.MONTHLY)
+    payee = forms.CharField(label=gettext_lazy("Payee"), max_length=100, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=500, required=False)
+    frequency = forms.ChoiceField(
+        label=gettext_lazy("Frequency"), choices=Frequency.choices, initial=Frequency.MONTHLY
+    )
     interval = forms.IntegerField(
         min_value=1,
         max_value=rules.MAX_INTERVAL,
         initial=1,
-        label="Every",
-        help_text="2 with Weekly is every other week. Weekly repeats on the start date's "
-        "weekday, Yearly on its day and month.",
+        label=gettext_lazy("Every"),
+        help_text=gettext_lazy(
+            "2 with Weekly is every other week. Weekly repeats on the start date's "
+            "weekday, Yearly on its day and month."
+        ),
     )
     day_of_month = forms.ChoiceField(
         choices=DAY_CHOICES,
         required=False,
-        label="Day of the month",
-        help_text="Monthly only. The 31st falls on the 30th in 30-day months.",
+        label=gettext_lazy("Day of the month"),
+        help_text=gettext_lazy("Monthly only. The 31st falls on the 30th in 30-day months."),
     )
-    start_date = forms.DateField(widget=date_input())
-    end_date = forms.DateField(widget=date_input(), required=False, help_text="Optional.")
+    start_date = forms.DateField(label=gettext_lazy("Start date"), widget=date_input())
+    end_date = forms.DateField(
+        label=gettext_lazy("End date"),
+        widget=date_input(),
+        required=False,
+        help_text=gettext_lazy("Optional."),
+    )
     auto_post = forms.BooleanField(
         required=False,
         initial=True,
-        label="Post automatically",
-        help_text="Otherwise each date waits on the dashboard for you to confirm or skip.",
+        label=gettext_lazy("Post automatically"),
+        help_text=gettext_lazy(
+            "Otherwise each date waits on the dashboard for you to confirm or skip."
+        ),
     )
-    active = forms.BooleanField(required=False, initial=True, help_text="Untick to pause.")
+    active = forms.BooleanField(
+        label=gettext_lazy("Active"),
+        required=False,
+        initial=True,
+        help_text=gettext_lazy("Untick to pause."),
+    )
 
     def __init__(
         self,
@@ -144,7 +175,7 @@ class ScheduleForm(forms.Form):
             )
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date must not be before the start date.")
+            self.add_error("end_date", gettext("The end date must not be before the start date."))
         return data
 
     def schedule_input(self) -> ScheduleInput:

@@ -7,9 +7,12 @@ date is handled at most once.
 
 from __future__ import annotations
 
+from babel.dates import format_skeleton, get_day_names
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from spendwise.households.models import Household
 from spendwise.ledger.models import (
@@ -21,21 +24,21 @@ from spendwise.ledger.models import (
     Transfer,
     signed_amount,
 )
-from spendwise.money import Money
+from spendwise.money import Money, babel_locale
 from spendwise.recurring import rules
 
 
 class ScheduleKind(models.TextChoices):
-    EXPENSE = "expense", "Expense"
-    INCOME = "income", "Income"
-    TRANSFER = "transfer", "Transfer"
+    EXPENSE = "expense", gettext_lazy("Expense")
+    INCOME = "income", gettext_lazy("Income")
+    TRANSFER = "transfer", gettext_lazy("Transfer")
 
 
 class Frequency(models.TextChoices):
-    DAILY = rules.Frequency.DAILY.value, "Daily"
-    WEEKLY = rules.Frequency.WEEKLY.value, "Weekly"
-    MONTHLY = rules.Frequency.MONTHLY.value, "Monthly"
-    YEARLY = rules.Frequency.YEARLY.value, "Yearly"
+    DAILY = rules.Frequency.DAILY.value, gettext_lazy("Daily")
+    WEEKLY = rules.Frequency.WEEKLY.value, gettext_lazy("Weekly")
+    MONTHLY = rules.Frequency.MONTHLY.value, gettext_lazy("Monthly")
+    YEARLY = rules.Frequency.YEARLY.value, gettext_lazy("Yearly")
 
 
 class Schedule(models.Model):
@@ -45,16 +48,23 @@ class Schedule(models.Model):
     # A schedule is only about its accounts: deleting an account (possible only while it has
     # no transactions) takes its schedules along.
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="schedules", help_text="source"
+        Account,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        help_text=gettext_lazy("source"),
     )
     to_account = models.ForeignKey(
         Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    amount = models.BigIntegerField(help_text="positive minor units of the account's currency")
+    amount = models.BigIntegerField(
+        help_text=gettext_lazy("positive minor units of the account's currency")
+    )
     received_amount = models.BigIntegerField(
         null=True,
         blank=True,
-        help_text="positive minor units of to_account's currency; transfers across currencies",
+        help_text=gettext_lazy(
+            "positive minor units of to_account's currency; transfers across currencies"
+        ),
     )
     category = models.ForeignKey(
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -65,14 +75,21 @@ class Schedule(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     frequency = models.CharField(max_length=10, choices=Frequency.choices)
-    interval = models.PositiveSmallIntegerField(default=1, help_text="every N days/weeks/...")
+    interval = models.PositiveSmallIntegerField(
+        default=1, help_text=gettext_lazy("every N days/weeks/...")
+    )
     day_of_month = models.SmallIntegerField(
-        null=True, blank=True, help_text=f"monthly: 1..31, or {rules.LAST_DAY} for the last day"
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("monthly: 1..31, or %(LAST_DAY)s for the last day")
+        % {"LAST_DAY": rules.LAST_DAY},
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     next_date = models.DateField(
-        null=True, blank=True, help_text="the next occurrence not yet handled; null when ended"
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("the next occurrence not yet handled; null when ended"),
     )
     auto_post = models.BooleanField(default=True)
     active = models.BooleanField(default=True)
@@ -142,8 +159,8 @@ class Schedule(models.Model):
 
     @property
     def describe(self) -> str:
-        """The frequency in words: "Every month on the last day"."""
-        return rules.describe(self.rule)
+        """The frequency in words, in the active language: "Every month on the last day"."""
+        return describe_in_words(self.rule)
 
     @property
     def is_transfer(self) -> bool:
@@ -171,9 +188,9 @@ class Schedule(models.Model):
 
 
 class OccurrenceStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for confirmation"
-    POSTED = "posted", "Posted"
-    SKIPPED = "skipped", "Skipped"
+    PENDING = "pending", gettext_lazy("Waiting for confirmation")
+    POSTED = "posted", gettext_lazy("Posted")
+    SKIPPED = "skipped", gettext_lazy("Skipped")
 
 
 class Occurrence(models.Model):
@@ -206,3 +223,47 @@ class Occurrence(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == OccurrenceStatus.PENDING
+
+
+def describe_in_words(rule: rules.Rule) -> str:
+    """A repetition rule in the active language ("Every 2 weeks on Friday"); English reads as
+    ``rules.describe``. Weekday and month names come from Babel."""
+    locale = babel_locale(translation.get_language() or "en")
+    n = rule.interval
+    if rule.frequency == rules.Frequency.DAILY:
+        return ngettext("Every day", "Every %(count)d days", n) % {"count": n}
+    if rule.frequency == rules.Frequency.WEEKLY:
+        weekday = get_day_names("wide", locale=locale)[rule.start.weekday()]
+        return ngettext("Every week on %(weekday)s", "Every %(count)d weeks on %(weekday)s", n) % {
+            "count": n,
+            "weekday": weekday,
+        }
+    if rule.frequency == rules.Frequency.MONTHLY:
+        if rule.monthly_day == rules.LAST_DAY:
+            return ngettext(
+                "Every month on the last day", "Every %(count)d months on the last day", n
+            ) % {"count": n}
+        # English says "the 22nd"; other languages get the plain number.
+        day = rules.ordinal(rule.monthly_day) if locale.language == "en" else rule.monthly_day
+        values = {"count": n, "day": day}
+        if rule.monthly_day > 28:
+            return (
+                ngettext(
+                    "Every month on the %(day)s (or the month's last day)",
+                    "Every %(count)d months on the %(day)s (or the month's last day)",
+                    n,
+                )
+                % values
+            )
+        return (
+            ngettext("Every month on the %(day)s", "Every %(count)d months on the %(day)s", n)
+            % values
+        )
+    on_day = format_skeleton("MMMMd", rule.start, locale=locale)
+    text = ngettext("Every year on %(date)s", "Every %(count)d years on %(date)s", n) % {
+        "count": n,
+        "date": on_day,
+    }
+    if (rule.start.month, rule.start.day) == (2, 29):
+        text += gettext(" (February 28 in other years)")
+    return text

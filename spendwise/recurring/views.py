@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from spendwise.errors import DomainError, PermissionDenied
@@ -60,7 +61,7 @@ def schedule_create(request: HouseholdRequest) -> HttpResponse:
         lambda _: actions.schedule_create(actor=request.membership, data=form.schedule_input()),
     )
     if schedule is not None:
-        messages.success(request, f"“{schedule.name}” is scheduled.")
+        messages.success(request, gettext("“%(name)s” is scheduled.") % {"name": schedule.name})
         return redirect("recurring:schedules")
     return render(request, "recurring/schedule_form.html", {"form": form}, status=status)
 
@@ -87,7 +88,7 @@ def schedule_edit(request: HouseholdRequest, pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, f"“{saved.name}” is saved.")
+        messages.success(request, gettext("“%(name)s” is saved.") % {"name": saved.name})
         return redirect("recurring:schedules")
     context = {"form": form, "schedule": schedule}
     return render(request, "recurring/schedule_form.html", context, status=status)
@@ -101,7 +102,11 @@ def schedule_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
     if not request.membership.can_write:
         return _forbidden(request)
     actions.schedule_delete(actor=request.membership, schedule=schedule)
-    messages.success(request, f"“{schedule.name}” is deleted. The transactions it posted are kept.")
+    messages.success(
+        request,
+        gettext("“%(name)s” is deleted. The transactions it posted are kept.")
+        % {"name": schedule.name},
+    )
     return redirect("recurring:schedules")
 
 

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Sum, Value, When
+from django.utils.translation import gettext
 
 from spendwise.currency import queries as currency_queries
 from spendwise.currency.rates import Converter, MissingRates
@@ -158,11 +159,11 @@ def spending_by_category(
             CategorySpending(
                 category_id=category.id if category else None,
                 name=(
-                    f"Directly in {category.name}"
+                    gettext("Directly in %(category)s") % {"category": category.name}
                     if direct and category
                     else category.name
                     if category
-                    else "Uncategorised"
+                    else gettext("Uncategorised")
                 ),
                 colour=category.colour if category else UNCATEGORISED_COLOUR,
                 spent=Money(spent, currency),
@@ -241,7 +242,7 @@ def monthly_trend(
         series.append(
             TrendSeries(
                 category_id=category.id if category else None,
-                name=category.name if category else "Uncategorised",
+                name=category.name if category else gettext("Uncategorised"),
                 colour=category.colour if category else UNCATEGORISED_COLOUR,
                 amounts=[Money(a, currency) for a in amounts],
                 total=Money(sum(amounts), currency),
@@ -552,7 +553,7 @@ def top_payees(
             continue
         totals[payee_id][0] += -amount
         totals[payee_id][1] += count
-        names[payee_id] = name or "No payee"
+        names[payee_id] = name or gettext("No payee")
     spent = [
         PayeeSpending(payee_id, names[payee_id], Money(minor, currency), count)
         for payee_id, (minor, count) in totals.items()

@@ -18,6 +18,9 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from spendwise.currency.rates import MissingRates
@@ -29,6 +32,7 @@ from spendwise.periods import PRESET_LABELS, DateRange, Period, parse_date_range
 from spendwise.reports import queries
 from spendwise.reports.exports import Cell, csv_response
 from spendwise.reports.labels import day_label, period_label, short_day
+from spendwise.web.ranges import PRESET_NAMES, range_error_text
 
 INCOME_COLOUR = "#16a34a"
 EXPENSE_COLOUR = "#dc2626"
@@ -40,8 +44,8 @@ BAR_COLOUR = "#6366f1"
 @dataclass(frozen=True)
 class ReportPage:
     key: str
-    title: str
-    description: str
+    title: str | Promise
+    description: str | Promise
     default_range: str
     slug: str  # CSV file names
 
@@ -55,48 +59,61 @@ REPORTS = {
     for page in [
         ReportPage(
             "spending",
-            "Spending by category",
-            "Where the money went, by category; open a category to see its subcategories.",
+            gettext_lazy("Spending by category"),
+            gettext_lazy(
+                "Where the money went, by category; open a category to see its subcategories."
+            ),
             "this_month",
             "spending-by-category",
         ),
         ReportPage(
             "trend",
-            "Spending trend",
-            "Spending per category, budget month by budget month.",
+            gettext_lazy("Spending trend"),
+            gettext_lazy("Spending per category, budget month by budget month."),
             "last_12",
             "spending-trend",
         ),
         ReportPage(
             "income_expenses",
-            "Income vs expenses",
-            "Income, expenses and savings rate per budget month.",
+            gettext_lazy("Income vs expenses"),
+            gettext_lazy("Income, expenses and savings rate per budget month."),
             "last_12",
             "income-vs-expenses",
         ),
         ReportPage(
             "cash_flow",
-            "Cash flow",
-            "Money in and out per day (or per month for longer ranges); transfers between "
-            "your own accounts are left out.",
+            gettext_lazy("Cash flow"),
+            gettext_lazy(
+                "Money in and out per day (or per month for longer ranges); transfers between "
+                "your own accounts are left out."
+            ),
             "this_month",
             "cash-flow",
         ),
         ReportPage(
             "net_worth",
-            "Net worth",
-            "The balance of all your accounts at the end of each budget month.",
+            gettext_lazy("Net worth"),
+            gettext_lazy("The balance of all your accounts at the end of each budget month."),
             "last_12",
             "net-worth",
         ),
         ReportPage(
             "payees",
-            "Top payees",
-            f"The {queries.TOP_PAYEES} payees you spent the most with.",
+            gettext_lazy("Top payees"),
+            format_lazy(
+                gettext_lazy("The {count} payees you spent the most with."),
+                count=queries.TOP_PAYEES,
+            ),
             "this_month",
             "top-payees",
         ),
-        ReportPage("tags", "Spending by tag", "Spending per tag.", "this_month", "spending-by-tag"),
+        ReportPage(
+            "tags",
+            gettext_lazy("Spending by tag"),
+            gettext_lazy("Spending per tag."),
+            "this_month",
+            "spending-by-tag",
+        ),
     ]
 }
 
@@ -177,7 +194,9 @@ def _render(
         "report": page,
         "date_range": date_range,
         "range_label": period_label(date_range.period, request.user.locale),
-        "presets": list(PRESET_LABELS.items()),
+        "range_name": PRESET_NAMES[date_range.preset],
+        "range_error": range_error_text(date_range),
+        "presets": [(key, PRESET_NAMES[key]) for key in PRESET_LABELS],
         "currency": request.user.home_currency,
         "csv_url": "?" + urlencode(params | {"format": "csv"}),
         "extra_params": extra_params or {},
@@ -234,7 +253,7 @@ def spending(request: HouseholdRequest) -> HttpResponse:
         "labels": [r.name for r in report.rows],
         "datasets": [
             {
-                "label": "Spent",
+                "label": gettext("Spent"),
                 "data": _amounts(r.spent for r in report.rows),
                 "colours": colours,
             }
@@ -333,17 +352,17 @@ def income_expenses(request: HouseholdRequest) -> HttpResponse:
         "labels": labels,
         "datasets": [
             {
-                "label": "Income",
+                "label": gettext("Income"),
                 "data": _amounts(m.income for m in report.months),
                 "colour": INCOME_COLOUR,
             },
             {
-                "label": "Expenses",
+                "label": gettext("Expenses"),
                 "data": _amounts(m.expenses for m in report.months),
                 "colour": EXPENSE_COLOUR,
             },
             {
-                "label": "Savings rate (%)",
+                "label": gettext("Savings rate (%)"),
                 "type": "line",
                 "axis": "percent",
                 "data": [_percent_text(m.savings_rate) for m in report.months],
@@ -399,17 +418,17 @@ def cash_flow(request: HouseholdRequest) -> HttpResponse:
         "labels": axis_labels,
         "datasets": [
             {
-                "label": "Money in",
+                "label": gettext("Money in"),
                 "data": _amounts(b.inflow for b in report.buckets),
                 "colour": INCOME_COLOUR,
             },
             {
-                "label": "Money out",
+                "label": gettext("Money out"),
                 "data": _amounts(b.outflow for b in report.buckets),
                 "colour": EXPENSE_COLOUR,
             },
             {
-                "label": "Running net",
+                "label": gettext("Running net"),
                 "type": "line",
                 "data": _amounts(b.cumulative for b in report.buckets),
                 "colour": NET_COLOUR,
@@ -454,7 +473,7 @@ def net_worth(request: HouseholdRequest) -> HttpResponse:
         "labels": [day_label(p.day, user.locale) for p in report.points],
         "datasets": [
             {
-                "label": "Net worth",
+                "label": gettext("Net worth"),
                 "data": _amounts(p.balance for p in report.points),
                 "colour": NET_COLOUR,
             },
@@ -486,7 +505,7 @@ def _ranked(
         "labels": [r.name for r in result.rows],
         "datasets": [
             {
-                "label": "Spent",
+                "label": gettext("Spent"),
                 "data": _amounts(r.spent for r in result.rows),
                 "colour": BAR_COLOUR,
             },

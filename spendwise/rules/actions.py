@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError
 from spendwise.households.models import Membership
@@ -55,7 +56,7 @@ def _check_text(operator: str, value: str, field: str) -> str:
     if not operator:
         return ""
     if operator not in matching.TEXT_OPERATORS:
-        raise DomainError("Choose how to compare.", field=field)
+        raise DomainError(gettext("Choose how to compare."), field=field)
     if operator == matching.MATCHES:
         try:
             matching.check_pattern(value)
@@ -64,10 +65,12 @@ def _check_text(operator: str, value: str, field: str) -> str:
         return value
     value = " ".join(value.split())
     if not value:
-        raise DomainError("Enter the text to look for.", field=field)
+        raise DomainError(gettext("Enter the text to look for."), field=field)
     if len(value) > matching.MAX_PATTERN_LENGTH:
         raise DomainError(
-            f"Keep the text to {matching.MAX_PATTERN_LENGTH} characters or fewer.", field=field
+            gettext("Keep the text to %(MAX_PATTERN_LENGTH)s characters or fewer.")
+            % {"MAX_PATTERN_LENGTH": matching.MAX_PATTERN_LENGTH},
+            field=field,
         )
     return value
 
@@ -77,7 +80,7 @@ def _check_rule(actor: Membership, data: RuleInput) -> dict[str, object]:
     check_same_household(actor, data.account, data.set_category)
     name = " ".join(data.name.split())
     if not name:
-        raise DomainError("Give the rule a name.", field="name")
+        raise DomainError(gettext("Give the rule a name."), field="name")
     payee_value = _check_text(data.payee_match, data.payee_value, "payee_value")
     note_value = _check_text(data.note_match, data.note_value, "note_value")
     currency = data.account.currency if data.account else data.currency
@@ -87,13 +90,15 @@ def _check_rule(actor: Membership, data: RuleInput) -> dict[str, object]:
             bounds[field] = None
             continue
         if money.currency != currency:
-            raise DomainError(f"Enter the amount in {currency}.", field=field)
+            raise DomainError(
+                gettext("Enter the amount in %(currency)s.") % {"currency": currency}, field=field
+            )
         if money.minor < 0 or money.minor > MAX_AMOUNT_MINOR:
-            raise DomainError("Enter an amount of zero or more.", field=field)
+            raise DomainError(gettext("Enter an amount of zero or more."), field=field)
         bounds[field] = money.minor
     low, high = bounds["amount_min"], bounds["amount_max"]
     if low is not None and high is not None and low > high:
-        raise DomainError("The minimum is larger than the maximum.", field="amount_max")
+        raise DomainError(gettext("The minimum is larger than the maximum."), field="amount_max")
     rename = " ".join(data.rename_payee.split())
     tags = ", ".join(data.tag_names)
     has_condition = bool(data.payee_match or data.note_match or data.account) or (
@@ -101,13 +106,15 @@ def _check_rule(actor: Membership, data: RuleInput) -> dict[str, object]:
     )
     if not has_condition:
         raise DomainError(
-            "Add at least one condition (payee, note, amount or account), or the rule would "
-            "change every transaction."
+            gettext(
+                "Add at least one condition (payee, note, amount or account), or the rule would "
+                "change every transaction."
+            )
         )
     if data.set_category is None and not rename and not tags:
-        raise DomainError("Add at least one action: a category, a new payee name or tags.")
+        raise DomainError(gettext("Add at least one action: a category, a new payee name or tags."))
     if len(tags) > Rule._meta.get_field("add_tags").max_length:  # type: ignore[operator]
-        raise DomainError("That is too many tags for one rule.", field="add_tags")
+        raise DomainError(gettext("That is too many tags for one rule."), field="add_tags")
     return {
         "name": name,
         "payee_match": data.payee_match,
@@ -158,7 +165,7 @@ def rule_move(*, actor: Membership, rule: Rule, direction: str) -> Rule:
     check_can_write(actor)
     check_same_household(actor, rule)
     if direction not in (UP, DOWN):
-        raise DomainError("Move a rule up or down.", field="direction")
+        raise DomainError(gettext("Move a rule up or down."), field="direction")
     with transaction.atomic():
         ordered = list(
             Rule.objects.select_for_update()
@@ -194,8 +201,10 @@ def rules_apply_to_existing(*, actor: Membership, rule: Rule | None = None, expe
         plan = plan_for_existing(actor.household, rule=rule)
         if plan.digest != expected:
             raise DomainError(
-                "Your transactions or rules changed since the preview. Check the new preview "
-                "and confirm again.",
+                gettext(
+                    "Your transactions or rules changed since the preview. Check the new preview "
+                    "and confirm again."
+                ),
                 code="conflict",
             )
         if not plan.changes:

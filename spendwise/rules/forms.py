@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.ledger.actions import parse_tag_names
@@ -27,61 +29,82 @@ from spendwise.rules.matching import MAX_PATTERN_LENGTH
 from spendwise.rules.models import Rule, TextMatch
 from spendwise.web.forms import AMOUNT_MAX_LENGTH, amount_input, amount_text, cleaned_amount
 
-_TEXT_CHOICES = [("", "any"), *TextMatch.choices]
-_PATTERN_HELP = (
-    "“contains” and “is” ignore case and extra spaces. A pattern is a regular expression "
-    f"(case-insensitive, at most {MAX_PATTERN_LENGTH} characters), e.g. ^(amzn|amazon)\\b."
+_TEXT_CHOICES = [("", gettext_lazy("any")), *TextMatch.choices]
+_PATTERN_HELP = format_lazy(
+    gettext_lazy(
+        "“contains” and “is” ignore case and extra spaces. A pattern is a regular expression "
+        "(case-insensitive, at most {length} characters), e.g. ^(amzn|amazon)\\b."
+    ),
+    length=MAX_PATTERN_LENGTH,
 )
 
 
 class RuleForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="For you: shown in the list of rules.")
-    payee_match = forms.ChoiceField(label="Payee", choices=_TEXT_CHOICES, required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("For you: shown in the list of rules."),
+    )
+    payee_match = forms.ChoiceField(
+        label=gettext_lazy("Payee"), choices=_TEXT_CHOICES, required=False
+    )
     payee_value = forms.CharField(
-        label="Payee text",
+        label=gettext_lazy("Payee text"),
         max_length=MAX_PATTERN_LENGTH + 50,  # a longer pattern gets the action's clear message
         required=False,
         help_text=_PATTERN_HELP,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    note_match = forms.ChoiceField(label="Note", choices=_TEXT_CHOICES, required=False)
+    note_match = forms.ChoiceField(
+        label=gettext_lazy("Note"), choices=_TEXT_CHOICES, required=False
+    )
     note_value = forms.CharField(
-        label="Note text",
+        label=gettext_lazy("Note text"),
         max_length=MAX_PATTERN_LENGTH + 50,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     amount_min = forms.CharField(
-        label="Amount from",
+        label=gettext_lazy("Amount from"),
         max_length=AMOUNT_MAX_LENGTH,
         required=False,
         widget=amount_input(),
-        help_text="Amounts are sizes: an expense of 12.50 and an income of 12.50 both count.",
+        help_text=gettext_lazy(
+            "Amounts are sizes: an expense of 12.50 and an income of 12.50 both count."
+        ),
     )
     amount_max = forms.CharField(
-        label="Amount to", max_length=AMOUNT_MAX_LENGTH, required=False, widget=amount_input()
+        label=gettext_lazy("Amount to"),
+        max_length=AMOUNT_MAX_LENGTH,
+        required=False,
+        widget=amount_input(),
     )
     account = AccountChoiceField(
-        queryset=Account.objects.none(), required=False, empty_label="Any account"
+        label=gettext_lazy("Account"),
+        queryset=Account.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Any account"),
     )
     set_category = CategoryChoiceField(
-        label="Set the category to",
+        label=gettext_lazy("Set the category to"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="Leave the category",
-        help_text="Set only on transactions of the category's kind (expense or income).",
+        empty_label=gettext_lazy("Leave the category"),
+        help_text=gettext_lazy(
+            "Set only on transactions of the category's kind (expense or income)."
+        ),
     )
     rename_payee = forms.CharField(
-        label="Rename the payee to",
+        label=gettext_lazy("Rename the payee to"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     add_tags = forms.CharField(
-        label="Add tags",
+        label=gettext_lazy("Add tags"),
         max_length=200,
         required=False,
-        help_text="Separate tags with commas.",
+        help_text=gettext_lazy("Separate tags with commas."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
@@ -122,7 +145,9 @@ class RuleForm(forms.Form):
             categories_in_tree_order(household), rule.set_category if rule else None
         )
         self.fields["amount_min"].help_text = (
-            f"In {currency}, or in the chosen account's currency. "
+            gettext("In %(currency)s, or in the chosen account's currency.")
+            % {"currency": currency}
+            + " "
             + str(self.fields["amount_min"].help_text)
         )
 
@@ -130,7 +155,12 @@ class RuleForm(forms.Form):
         data = super().clean() or {}
         for part in ("payee", "note"):
             if (data.get(f"{part}_value") or "").strip() and not data.get(f"{part}_match"):
-                self.add_error(f"{part}_match", f"Choose how the {part} is compared.")
+                self.add_error(
+                    f"{part}_match",
+                    gettext("Choose how the payee is compared.")
+                    if part == "payee"
+                    else gettext("Choose how the note is compared."),
+                )
         account = data.get("account")
         currency = account.currency if account else self.currency
         for name in ("amount_min", "amount_max"):

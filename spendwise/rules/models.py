@@ -7,6 +7,7 @@ the matcher reads.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from spendwise.households.models import Household
 from spendwise.ledger.models import Account, Category
@@ -15,27 +16,29 @@ from spendwise.rules import matching
 
 
 class TextMatch(models.TextChoices):
-    CONTAINS = matching.CONTAINS, "contains"
-    EQUALS = matching.EQUALS, "is"
-    MATCHES = matching.MATCHES, "matches the pattern"
+    CONTAINS = matching.CONTAINS, gettext_lazy("contains")
+    EQUALS = matching.EQUALS, gettext_lazy("is")
+    MATCHES = matching.MATCHES, gettext_lazy("matches the pattern")
 
 
 class Rule(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(max_length=100)
-    position = models.PositiveIntegerField(default=0, help_text="lower runs first")
+    position = models.PositiveIntegerField(default=0, help_text=gettext_lazy("lower runs first"))
     # conditions: a blank operator means "any"
     payee_match = models.CharField(max_length=10, choices=TextMatch.choices, blank=True)
     payee_value = models.CharField(max_length=200, blank=True)
     note_match = models.CharField(max_length=10, choices=TextMatch.choices, blank=True)
     note_value = models.CharField(max_length=200, blank=True)
     amount_min = models.BigIntegerField(
-        null=True, blank=True, help_text="magnitude, minor units of currency"
+        null=True, blank=True, help_text=gettext_lazy("magnitude, minor units of currency")
     )
     amount_max = models.BigIntegerField(
-        null=True, blank=True, help_text="magnitude, minor units of currency"
+        null=True, blank=True, help_text=gettext_lazy("magnitude, minor units of currency")
     )
-    currency = models.CharField(max_length=3, help_text="of amount_min and amount_max")
+    currency = models.CharField(
+        max_length=3, help_text=gettext_lazy("of amount_min and amount_max")
+    )
     # A rule about one account means nothing once the account is gone.
     account = models.ForeignKey(
         Account, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -45,7 +48,9 @@ class Rule(models.Model):
         Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rename_payee = models.CharField(max_length=100, blank=True)
-    add_tags = models.CharField(max_length=200, blank=True, help_text="comma-separated names")
+    add_tags = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("comma-separated names")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

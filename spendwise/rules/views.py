@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from spendwise.errors import DomainError
@@ -36,7 +37,9 @@ PREVIEW_ROWS = 200  # changes listed on the preview page; the counts cover all o
 
 
 def _refused(request: HouseholdRequest, exc: DomainError) -> HttpResponse:
-    return refused(request, exc, back_url=reverse("rules:list"), back_label="Back to rules")
+    return refused(
+        request, exc, back_url=reverse("rules:list"), back_label=gettext("Back to rules")
+    )
 
 
 @household_required
@@ -55,7 +58,7 @@ def _save_or_show(request: HouseholdRequest, form: RuleForm, rule: Rule | None) 
 
     saved, status = submit(form, save)
     if saved is not None:
-        messages.success(request, f"Rule “{saved.name}” saved.")
+        messages.success(request, gettext("Rule “%(name)s” saved.") % {"name": saved.name})
         return redirect("rules:list")
     return render(request, "rules/rule_form.html", {"form": form, "rule": rule}, status=status)
 
@@ -103,7 +106,7 @@ def rule_delete(request: HouseholdRequest, pk: int) -> HttpResponse:
         actions.rule_delete(actor=request.membership, rule=rule)
     except DomainError as exc:
         return _refused(request, exc)
-    messages.success(request, f"Rule “{rule.name}” deleted.")
+    messages.success(request, gettext("Rule “%(name)s” deleted.") % {"name": rule.name})
     return redirect("rules:list")
 
 
@@ -182,8 +185,15 @@ def _apply(request: HouseholdRequest, rule: Rule | None) -> HttpResponse:
             status, notice = 409, exc.message
         else:
             count = len(plan.changes)
-            plural = "transaction" if count == 1 else "transactions"
-            messages.success(request, f"Rules applied: {count} {plural} changed.")
+            messages.success(
+                request,
+                ngettext(
+                    "Rules applied: %(count)s transaction changed.",
+                    "Rules applied: %(count)s transactions changed.",
+                    count,
+                )
+                % {"count": count},
+            )
             return redirect("rules:list")
     plan = queries.plan_for_existing(request.household, rule=rule)
     context = {

@@ -29,7 +29,8 @@ from spendwise.budgets.actions import budget_set
 from spendwise.budgets.models import Budget, BudgetAmount
 from spendwise.currency.actions import rate_set
 from spendwise.currency.models import ExchangeRate
-from spendwise.households.models import Household, Membership
+from spendwise.households.actions import invitation_create, settlement_create
+from spendwise.households.models import Household, Invitation, Membership, Settlement
 from spendwise.imports.actions import draft_create, import_commit
 from spendwise.imports.models import ImportBatch, ImportDraft, ImportLine, ImportMapping
 from spendwise.ledger.models import Account, Category, Payee, Tag, Transaction, Transfer
@@ -40,11 +41,15 @@ from spendwise.rules.actions import RuleInput, rule_create
 from spendwise.rules.models import Rule
 from spendwise.testing.factories import (
     category,
+    join,
     make_account,
     make_entry,
+    make_member,
     make_schedule,
     make_transfer,
 )
+from spendwise.webhooks.actions import endpoint_create
+from spendwise.webhooks.models import WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -150,8 +155,31 @@ def build_world(owner: Membership) -> dict[str, Any]:
         actor=owner, account=checking, file_name=f"{SECRET} draft.qif", content=statement
     )
     api_token, _ = token_create(actor=owner, name=f"{SECRET} token", scope="read_write")
+    webhook = endpoint_create(
+        actor=owner,
+        url="https://93.184.215.14/hook",  # public: no loopback allowed here
+        events=["transaction.created", "transaction.updated", "transaction.deleted"],
+        description=f"{SECRET} hook",
+    )
+    invitation, invitation_token = invitation_create(
+        actor=owner, email="zebra-invitee@example.com", role="member"
+    )
+    settlement = settlement_create(
+        actor=owner,
+        payer=join(owner, make_member("zebra-partner@example.com")).user,
+        payee=owner.user,
+        amount=Money(500, "USD"),
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+    )
     return {
+        "member": owner,
+        "invitation": invitation,
+        # The e-mailed link: its "pk" is the signed token in the URL.
+        "invitation_link": SimpleNamespace(pk=invitation_token),
+        "settlement": settlement,
         "api_token": api_token,
+        "webhook_endpoint": webhook,
         "import_draft": import_draft,
         "import_batch": import_batch,
         "exchange_rate": exchange_rate,
@@ -204,6 +232,16 @@ TARGETS: dict[str, str] = {
     "rules:delete": "rule",
     "rules:move": "rule",
     "rules:apply": "rule",
+    "webhooks:detail": "webhook_endpoint",
+    "webhooks:edit": "webhook_endpoint",
+    "webhooks:delete": "webhook_endpoint",
+    "webhooks:rotate": "webhook_endpoint",
+    "webhooks:test": "webhook_endpoint",
+    "households:invitation_revoke": "invitation",
+    "households:accept": "invitation_link",
+    "households:member_role": "member",
+    "households:member_remove": "member",
+    "households:settlement_delete": "settlement",
 }
 
 
@@ -222,6 +260,11 @@ def snapshot(household: Household) -> dict[str, list[dict[str, Any]]]:
         ImportBatch,
         ImportDraft,
         ImportMapping,
+        WebhookEndpoint,
+        WebhookEvent,
+        Membership,
+        Invitation,
+        Settlement,
     ]
     state = {
         m.__name__: sorted(

@@ -12,19 +12,50 @@ from babel.numbers import format_decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.errors import DomainError
 from spendwise.ledger.actions import MAX_AMOUNT_MINOR
 from spendwise.money import Money, MoneyError, currency_exponent
+from spendwise.phrases import Phrase
 
 T = TypeVar("T")
 
 AMOUNT_MAX_LENGTH = 32  # characters a person may type into an amount box
 _LETTER = re.compile(r"[^\W\d_]")
 _SIGN_MESSAGES = {
-    "more_than_zero": "Enter an amount greater than zero.",
-    "zero_or_more": "Enter an amount of zero or more.",
+    "more_than_zero": gettext_lazy("Enter an amount greater than zero."),
+    "zero_or_more": gettext_lazy("Enter an amount of zero or more."),
 }
+
+
+def say(text: str) -> str:
+    """``text`` in the active language when it is a ``Phrase`` from a Django-free module (its
+    values translated too, when they are phrases); anything else as it is."""
+    if not isinstance(text, Phrase):
+        return text
+    values = {
+        key: say(value) if isinstance(value, Phrase) else value
+        for key, value in text.values.items()
+    }
+    return gettext(text.template) % values if values else gettext(text.template)
+
+
+# spendwise.money is Django-free and words its errors in English; pages say them like this.
+_MONEY_MESSAGES = {
+    "currency": gettext_lazy("“%(value)s” is not an ISO 4217 currency code."),
+    "not_number": gettext_lazy("The amount must be a number."),
+    "no_decimals": gettext_lazy("%(currency)s amounts have no decimal places."),
+    "decimals": gettext_lazy("%(currency)s amounts have at most %(places)s decimal places."),
+    "empty": gettext_lazy("Enter an amount."),
+    "not_amount": gettext_lazy("“%(text)s” is not an amount."),
+}
+
+
+def money_error_text(exc: MoneyError) -> str:
+    """``exc``'s message in the active language (its English text when it has no code)."""
+    message = _MONEY_MESSAGES.get(exc.code)
+    return str(message) % exc.params if message is not None else str(exc)
 
 
 def parse_amount(
@@ -41,19 +72,19 @@ def parse_amount(
     Raises ``ValidationError`` with a message to show next to the field.
     """
     if _LETTER.search(text):  # "1e5" is a Decimal, but nobody types it meaning 100000
-        raise ValidationError(f"“{text}” is not an amount.")
+        raise ValidationError(gettext("“%(text)s” is not an amount.") % {"text": text})
     try:
         money = Money.parse(text, currency, locale)
     except MoneyError as exc:
-        raise ValidationError(str(exc)) from None
+        raise ValidationError(money_error_text(exc)) from None
     except ArithmeticError:  # an exponent beyond what Decimal holds
-        raise ValidationError(f"“{text}” is not an amount.") from None
+        raise ValidationError(gettext("“%(text)s” is not an amount.") % {"text": text}) from None
     if (sign == "more_than_zero" and money.minor <= 0) or (
         sign == "zero_or_more" and money.minor < 0
     ):
         raise ValidationError(_SIGN_MESSAGES[sign])
     if abs(money.minor) > max_minor:
-        raise ValidationError("That amount is too large.")
+        raise ValidationError(gettext("That amount is too large."))
     return money
 
 

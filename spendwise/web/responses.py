@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError
 
@@ -25,9 +26,10 @@ def safe_next_url(request: HttpRequest, target: str, default: str) -> str:
 
 
 def refused(
-    request: HttpRequest, exc: DomainError, *, back_url: str, back_label: str = "Back"
+    request: HttpRequest, exc: DomainError, *, back_url: str, back_label: str = ""
 ) -> HttpResponse:
     """A page saying nothing was changed and why, with the refusal's status (403 for a
     viewer) and a link back."""
+    back_label = back_label or gettext("Back")
     context = {"message": exc.message, "back_url": back_url, "back_label": back_label}
     return render(request, "web/refused.html", context, status=exc.status)

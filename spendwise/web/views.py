@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from spendwise.households.decorators import HouseholdRequest, household_required
 from spendwise.ledger import queries
@@ -13,6 +14,7 @@ from spendwise.recurring import queries as recurring_queries
 
 
 @household_required
+@require_safe
 def dashboard(request: HouseholdRequest) -> HttpResponse:
     household = request.household
     user = request.user

@@ -29,7 +29,8 @@ from spendwise.api.models import ApiToken
 from spendwise.budgets.models import Budget, BudgetAlert, BudgetAmount
 from spendwise.currency.actions import rate_set
 from spendwise.currency.models import ExchangeRate
-from spendwise.households.models import Household, Membership, Role
+from spendwise.households.actions import invitation_create, settlement_create
+from spendwise.households.models import Household, Invitation, Membership, Role, Settlement
 from spendwise.identity.models import User
 from spendwise.imports.actions import draft_create, draft_map, import_commit
 from spendwise.imports.models import ImportBatch, ImportDraft, ImportLine, ImportMapping
@@ -43,6 +44,7 @@ from spendwise.ledger.models import (
     Transaction,
     Transfer,
 )
+from spendwise.money import Money
 from spendwise.notifications.actions import notify
 from spendwise.notifications.models import Notification
 from spendwise.recurring.actions import run_due
@@ -53,12 +55,16 @@ from spendwise.testing.factories import (
     add_viewer,
     category,
     demote_to_viewer,
+    join,
     make_account,
     make_entry,
+    make_member,
     make_schedule,
     make_transfer,
     set_budget,
 )
+from spendwise.webhooks.actions import endpoint_create
+from spendwise.webhooks.models import WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +163,29 @@ def build_world(owner: Membership) -> dict[str, Any]:
     rate = rate_set(
         actor=owner, day=date(2026, 11, 20), base="EUR", quote="USD", rate=Decimal("1.0765")
     )
+    partner = join(owner, make_member("zebra-partner@example.com"))
+    invitation, _ = invitation_create(actor=owner, email="zebra-invitee@example.com", role="member")
+    settlement = settlement_create(
+        actor=owner,
+        payer=partner.user,
+        payee=owner.user,
+        amount=Money(500, "USD"),
+        period_start=date(2026, 11, 1),
+        period_end=date(2026, 11, 30),
+    )
+    webhook = endpoint_create(
+        actor=owner,
+        url="https://93.184.215.14/hook",  # public: no loopback allowed here
+        events=["transaction.created", "transaction.deleted"],
+        description=f"{SECRET} hook",
+    )
     return {
+        "webhook_endpoint": webhook,
+        "member": partner,
+        "owner_user": owner.user,
+        "partner_user": partner.user,
+        "invitation": invitation,
+        "settlement": settlement,
         "account": checking,
         "other_account": savings,
         "category": groceries,
@@ -197,6 +225,13 @@ OBJECTS: dict[str, str] = {
     "set_category_id": "category",
     "batch_id": "import_batch",
     "rate_id": "exchange_rate",
+    "endpoint_id": "webhook_endpoint",
+    "member_id": "member",
+    "invitation_id": "invitation",
+    "settlement_id": "settlement",
+    "paid_by_user_id": "owner_user",
+    "payer_user_id": "partner_user",
+    "payee_user_id": "owner_user",
 }
 
 # Plausible values by property name, for the parts of a body that do not name an object.
@@ -337,6 +372,10 @@ def snapshot(household: Household) -> dict[str, list[Any]]:
         ImportDraft,
         ImportMapping,
         ExchangeRate,
+        WebhookEndpoint,
+        WebhookEvent,
+        Invitation,
+        Settlement,
     ]
     members = User.objects.filter(memberships__household=household)
     state: dict[str, list[Any]] = {
@@ -442,6 +481,10 @@ PERSONAL = {
     ("post", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{token_id}"),
     ("post", "/api/v1/notifications/read"),
+    # Households: creating one of your own, leaving one, accepting an invitation to you.
+    ("post", "/api/v1/households"),
+    ("post", "/api/v1/household/leave"),
+    ("post", "/api/v1/invitations/accept"),
 }
 
 
@@ -462,7 +505,12 @@ def test_a_viewers_token_is_refused_every_write(op, owner):
     response = call(Client(), op[0], op[1], world, token_text)
     if op in PERSONAL:
         assert response.status_code < 500, response.content
-        assert household_money(snapshot(owner.household)) == household_money(before)
+        after, expected = household_money(snapshot(owner.household)), household_money(before)
+        if op == ("post", "/api/v1/household/leave"):  # the viewer's own membership goes
+            assert [m["user_id"] for m in expected.pop("Membership")] == [
+                m["user_id"] for m in after.pop("Membership")
+            ] + [viewer.user_id]
+        assert after == expected
         return
     assert response.status_code == 403, response.content
     assert response.json()["code"] == "forbidden"

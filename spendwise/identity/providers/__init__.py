@@ -11,7 +11,11 @@ from functools import cache
 
 from django.conf import settings
 
-from spendwise.identity.providers.base import IdentityError, IdentityProvider
+from spendwise.identity.providers.base import (
+    IdentityError,
+    IdentityProvider,
+    SecondFactorRequired,
+)
 
 
 @cache
@@ -31,4 +35,4 @@ def get_provider() -> IdentityProvider:
     return _provider(settings.IDENTITY_PROVIDER)
 
 
-__all__ = ["IdentityError", "IdentityProvider", "get_provider"]
+__all__ = ["IdentityError", "IdentityProvider", "SecondFactorRequired", "get_provider"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from spendwise.errors import DomainError
 from spendwise.identity.models import User
@@ -12,6 +13,16 @@ from spendwise.identity.models import User
 
 class IdentityError(DomainError):
     """A refused identity step (wrong code, throttled, password too weak …), shown on the form."""
+
+
+class SecondFactorRequired(IdentityError):
+    """The password was right and the account has a second factor: the session now holds a
+    pending sign-in (``spendwise.mfa.challenge``) and the code step must finish it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext("Enter the code from your authenticator app."), code="second_factor"
+        )
 
 
 class IdentityProvider(Protocol):

@@ -32,11 +32,13 @@ from django.contrib.auth import login, logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from spendwise.audit.actions import record_failed_sign_in, record_password_reset
 from spendwise.identity import throttle
 from spendwise.identity.actions import provision_user
 from spendwise.identity.models import User, normalize_email
-from spendwise.identity.providers.base import IdentityError
+from spendwise.identity.providers.base import IdentityError, SecondFactorRequired
 from spendwise.identity.providers.local import (
     UNCONFIRMED,
     WRONG_CODE,
@@ -44,6 +46,7 @@ from spendwise.identity.providers.local import (
     check_password_strength,
 )
 from spendwise.identity.tokens import InvalidToken, pool_region, verify_id_token
+from spendwise.mfa import challenge
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -57,13 +60,13 @@ REFRESH_TOKEN = "cognito_refresh_token"  # noqa: S105 - a session key, not a sec
 EXPIRES_AT = "cognito_expires_at"  # Unix time (seconds) at which the access token expires
 USERNAME = "cognito_username"  # Cognito's own username (the sub), for SECRET_HASH on refresh
 
-UNAVAILABLE = "The sign-in service did not answer. Try again in a minute."
-UNSUPPORTED_CHALLENGE = (
+UNAVAILABLE = gettext_lazy("The sign-in service did not answer. Try again in a minute.")
+UNSUPPORTED_CHALLENGE = gettext_lazy(
     "This account needs a sign-in step SpendWise does not support (for example a new "
     "password set by an administrator, or multi-factor authentication). Ask your administrator."
 )
-WEAK_PASSWORD = "This password does not meet the password rules."  # noqa: S105 - a message
-REAUTHENTICATE = "Your sign-in has expired. Sign out, sign in again and retry."
+WEAK_PASSWORD = gettext_lazy("This password does not meet the password rules.")
+REAUTHENTICATE = gettext_lazy("Your sign-in has expired. Sign out, sign in again and retry.")
 THROTTLED_CODES = {
     "TooManyRequestsException",
     "LimitExceededException",
@@ -125,6 +128,23 @@ def _unexpected(exc: ClientError | BotoCoreError, operation: str) -> IdentityErr
     return IdentityError(UNAVAILABLE, code="unavailable")
 
 
+class SoftwareTokenChallenge(Exception):
+    """InitiateAuth accepted the password and asks for an authenticator code
+    (SOFTWARE_TOKEN_MFA)."""
+
+    def __init__(self, session: str, username: str) -> None:
+        super().__init__("SOFTWARE_TOKEN_MFA")
+        self.session = session
+        self.username = username
+
+
+MFA_SESSION_ENDED = gettext_lazy("Your sign-in took too long. Sign in again.")
+MFA_WRONG_CODE = gettext_lazy("That code is not right. Check your authenticator app and try again.")
+MFA_REUSED_CODE = gettext_lazy(
+    "That code was already used. Wait for the next one in your authenticator app."
+)
+
+
 class SessionEnded(Exception):
     """Cognito no longer accepts this session's refresh token: the person must sign in again."""
 
@@ -165,6 +185,13 @@ class CognitoIdentityProvider:
             AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters=self._auth_parameters(email, USERNAME=email, PASSWORD=password),
         )
+        if response.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+            parameters = response.get("ChallengeParameters", {})
+            # Cognito names the user in USER_ID_FOR_SRP (its own username, the sub); moto does
+            # not, and the e-mail works there as in an e-mail-username pool.
+            raise SoftwareTokenChallenge(
+                response.get("Session", ""), parameters.get("USER_ID_FOR_SRP") or email
+            )
         if response.get("ChallengeName") or "AuthenticationResult" not in response:
             challenge = response.get("ChallengeName")
             logger.warning("Cognito asked for the unsupported sign-in step %s", challenge)
@@ -243,11 +270,127 @@ class CognitoIdentityProvider:
         self._refuse_if_throttled(keys)
         try:
             tokens = self._password_auth(email, password)
+        except SoftwareTokenChallenge as asked:
+            throttle.clear_failures(keys)  # the password was right
+            known = (
+                User.objects.filter(cognito_sub=asked.username).first()
+                or User.objects.filter(email=email).first()
+            )
+            if known is not None and not known.is_active:
+                raise IdentityError(WRONG_CREDENTIALS, code="wrong_credentials") from None
+            challenge.start(
+                request,
+                user=known or User(pk=0, email=email),
+                provider="cognito",
+                cognito_session=asked.session,
+                cognito_username=asked.username,
+            )
+            raise SecondFactorRequired() from None
         except ClientError as exc:
-            raise self._sign_in_refusal(exc, keys) from exc
+            refusal = self._sign_in_refusal(exc, keys)
+            if refusal.code == "wrong_credentials":
+                record_failed_sign_in(request, email)  # no Django signal fires for Cognito
+            raise refusal from exc
         except BotoCoreError as exc:
             raise _unexpected(exc, "InitiateAuth") from exc
         throttle.clear_failures(keys)
+        return self._finish_sign_in(request, tokens, email)
+
+    def answer_software_token_challenge(
+        self, request: HttpRequest, *, pending: challenge.PendingSignIn, code: str
+    ) -> User:
+        """RespondToAuthChallenge (SOFTWARE_TOKEN_MFA) with ``code``; on success the person is
+        signed in as by ``sign_in``. A wrong code raises ``IdentityError`` ``wrong_code``; an
+        expired challenge ``challenge_expired`` (the person must sign in again)."""
+        responses = {"USERNAME": pending.cognito_username, "SOFTWARE_TOKEN_MFA_CODE": code}
+        hashed = self._secret(pending.cognito_username)
+        if hashed:
+            responses["SECRET_HASH"] = hashed["SecretHash"]
+        try:
+            response = self.client.respond_to_auth_challenge(
+                ClientId=settings.COGNITO_CLIENT_ID,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=pending.cognito_session,
+                ChallengeResponses=responses,
+            )
+        except ClientError as exc:
+            error = _error_code(exc)
+            if error == "CodeMismatchException":
+                raise IdentityError(MFA_WRONG_CODE, field="code", code="wrong_code") from exc
+            if error == "ExpiredCodeException":  # Cognito's answer to a code used already
+                raise IdentityError(MFA_REUSED_CODE, field="code", code="reused_code") from exc
+            if error in {"NotAuthorizedException", "ResourceNotFoundException"}:
+                raise IdentityError(MFA_SESSION_ENDED, code="challenge_expired") from exc
+            raise _unexpected(exc, "RespondToAuthChallenge") from exc
+        except BotoCoreError as exc:
+            raise _unexpected(exc, "RespondToAuthChallenge") from exc
+        if "AuthenticationResult" not in response:
+            logger.warning("Cognito asked for another step after the code: %s", response)
+            raise IdentityError(UNSUPPORTED_CHALLENGE, code="unsupported_challenge")
+        return self._finish_sign_in(request, response["AuthenticationResult"], pending.email)
+
+    # --- software-token MFA set-up (the security page) -----------------------------------------
+
+    def _access_token(self, request: HttpRequest) -> str:
+        token = request.session.get(ACCESS_TOKEN)
+        if not token:
+            raise IdentityError(REAUTHENTICATE, code="reauthenticate")
+        return str(token)
+
+    def software_token_associate(self, request: HttpRequest) -> str:
+        """AssociateSoftwareToken: a new secret for the person's authenticator app (not in
+        use until ``software_token_verify``)."""
+        try:
+            answer = self.client.associate_software_token(AccessToken=self._access_token(request))
+        except ClientError as exc:
+            if _error_code(exc) == "NotAuthorizedException":
+                raise IdentityError(REAUTHENTICATE, code="reauthenticate") from exc
+            raise _unexpected(exc, "AssociateSoftwareToken") from exc
+        except BotoCoreError as exc:
+            raise _unexpected(exc, "AssociateSoftwareToken") from exc
+        return str(answer["SecretCode"])
+
+    def software_token_verify(self, request: HttpRequest, *, code: str) -> None:
+        """VerifySoftwareToken with a code from the app, then SetUserMFAPreference: from now on
+        InitiateAuth answers with the SOFTWARE_TOKEN_MFA challenge."""
+        token = self._access_token(request)
+        try:
+            answer = self.client.verify_software_token(
+                AccessToken=token, UserCode=code, FriendlyDeviceName="SpendWise"
+            )
+            if answer.get("Status") != "SUCCESS":
+                raise IdentityError(MFA_WRONG_CODE, field="code", code="wrong_code")
+            self.client.set_user_mfa_preference(
+                AccessToken=token,
+                SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+            )
+        except ClientError as exc:
+            error = _error_code(exc)
+            if error in {"CodeMismatchException", "EnableSoftwareTokenMFAException"}:
+                raise IdentityError(MFA_WRONG_CODE, field="code", code="wrong_code") from exc
+            if error == "NotAuthorizedException":
+                raise IdentityError(REAUTHENTICATE, code="reauthenticate") from exc
+            raise _unexpected(exc, "VerifySoftwareToken") from exc
+        except BotoCoreError as exc:
+            raise _unexpected(exc, "VerifySoftwareToken") from exc
+
+    def software_token_disable(self, request: HttpRequest) -> None:
+        """SetUserMFAPreference with software-token MFA off."""
+        try:
+            self.client.set_user_mfa_preference(
+                AccessToken=self._access_token(request),
+                SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+            )
+        except ClientError as exc:
+            if _error_code(exc) == "NotAuthorizedException":
+                raise IdentityError(REAUTHENTICATE, code="reauthenticate") from exc
+            raise _unexpected(exc, "SetUserMFAPreference") from exc
+        except BotoCoreError as exc:
+            raise _unexpected(exc, "SetUserMFAPreference") from exc
+
+    def _finish_sign_in(
+        self, request: HttpRequest, tokens: AuthenticationResultTypeTypeDef, email: str
+    ) -> User:
         claims = self._id_claims(tokens)
         user = User.objects.filter(cognito_sub=claims["sub"]).first()
         if user is None:  # the Lambda did not make the row (no database access from it)
@@ -316,6 +459,7 @@ class CognitoIdentityProvider:
         except BotoCoreError as exc:
             raise _unexpected(exc, "ConfirmForgotPassword") from exc
         throttle.clear_failures(keys)
+        record_password_reset(request, email)  # the password lives in Cognito, not here
 
     def verify_password(self, request: HttpRequest, *, user: User, password: str) -> bool:
         """Re-authenticates with InitiateAuth; the fresh tokens replace the session's."""
@@ -323,6 +467,11 @@ class CognitoIdentityProvider:
         self._refuse_if_throttled(keys)
         try:
             tokens = self._password_auth(user.email, password)
+        except SoftwareTokenChallenge:
+            # Cognito asks for the second factor only after a right password: that is all
+            # this check needs (the session keeps its tokens).
+            throttle.clear_failures(keys)
+            return True
         except ClientError as exc:
             refusal = self._sign_in_refusal(exc, keys)
             if refusal.code == "wrong_credentials":

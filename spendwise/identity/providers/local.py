@@ -15,16 +15,21 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from spendwise.identity import throttle
 from spendwise.identity.actions import provision_user
 from spendwise.identity.models import CodePurpose, ConfirmationCode, User, normalize_email
-from spendwise.identity.providers.base import IdentityError
+from spendwise.identity.providers.base import IdentityError, SecondFactorRequired
+from spendwise.mfa import challenge
+from spendwise.mfa.queries import has_second_factor
 
 CODE_ATTEMPTS_PER_CODE = 5
-WRONG_CODE = "That code is not right or has expired. Check the e-mail or ask for a new code."
-WRONG_CREDENTIALS = "The e-mail or password is not right."
-UNCONFIRMED = "Confirm your e-mail address first: enter the code we sent you."
+WRONG_CODE = gettext_lazy(
+    "That code is not right or has expired. Check the e-mail or ask for a new code."
+)
+WRONG_CREDENTIALS = gettext_lazy("The e-mail or password is not right.")
+UNCONFIRMED = gettext_lazy("Confirm your e-mail address first: enter the code we sent you.")
 
 
 def _hash_code(code: str) -> str:
@@ -92,10 +97,13 @@ def _send_confirmation(user: User) -> None:
     code = issue_code(user, CodePurpose.CONFIRM_EMAIL)
     _send(
         user.email,
-        f"Your SpendWise confirmation code: {code}",
-        f"Welcome to SpendWise.\n\nYour confirmation code is {code}. "
-        f"It expires in {settings.CONFIRMATION_CODE_TTL_SECONDS // 60} minutes.\n\n"
-        "If you did not sign up, ignore this e-mail.",
+        gettext("Your SpendWise confirmation code: %(code)s") % {"code": code},
+        gettext(
+            "Welcome to SpendWise.\n\nYour confirmation code is %(code)s. "
+            "It expires in %(minutes)d minutes.\n\n"
+            "If you did not sign up, ignore this e-mail."
+        )
+        % {"code": code, "minutes": settings.CONFIRMATION_CODE_TTL_SECONDS // 60},
     )
 
 
@@ -108,9 +116,11 @@ class LocalIdentityProvider:
             # Do not reveal that the address is taken; tell its owner instead.
             _send(
                 email,
-                "Someone tried to sign up to SpendWise with your address",
-                "You already have a SpendWise account. Sign in, or reset your password "
-                "if you forgot it. If this was not you, ignore this e-mail.",
+                gettext("Someone tried to sign up to SpendWise with your address"),
+                gettext(
+                    "You already have a SpendWise account. Sign in, or reset your password "
+                    "if you forgot it. If this was not you, ignore this e-mail."
+                ),
             )
             return
         if user is None:
@@ -147,6 +157,9 @@ class LocalIdentityProvider:
         throttle.clear_failures(keys)
         if not user.is_confirmed:
             raise IdentityError(UNCONFIRMED, code="unconfirmed")
+        if has_second_factor(user):  # not signed in yet: the code step finishes it
+            challenge.start(request, user=user, provider="local")
+            raise SecondFactorRequired()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return user
 
@@ -160,10 +173,12 @@ class LocalIdentityProvider:
         code = issue_code(user, CodePurpose.RESET_PASSWORD)
         _send(
             user.email,
-            f"Your SpendWise password reset code: {code}",
-            f"Your password reset code is {code}. It expires in "
-            f"{settings.CONFIRMATION_CODE_TTL_SECONDS // 60} minutes.\n\n"
-            "If you did not ask to reset your password, ignore this e-mail.",
+            gettext("Your SpendWise password reset code: %(code)s") % {"code": code},
+            gettext(
+                "Your password reset code is %(code)s. It expires in %(minutes)d minutes.\n\n"
+                "If you did not ask to reset your password, ignore this e-mail."
+            )
+            % {"code": code, "minutes": settings.CONFIRMATION_CODE_TTL_SECONDS // 60},
         )
 
     def confirm_forgot_password(

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from spendwise.phrases import Phrase, gettext_noop
+
 CSV = "csv"
 OFX = "ofx"
 QFX = "qfx"
@@ -100,24 +102,38 @@ def detect_format(file_name: str, data: bytes) -> str:
     if head.startswith("<"):
         if head[:100].lower().startswith(("<!doctype html", "<html")):
             raise FormatError(
-                "This is a web page, not a statement: download the statement file itself "
-                "from your bank (CSV, OFX, QIF, CAMT.053 or MT940)."
+                Phrase(
+                    gettext_noop(
+                        "This is a web page, not a statement: download the statement file itself "
+                        "from your bank (CSV, OFX, QIF, CAMT.053 or MT940)."
+                    )
+                )
             )
         if "camt.053" in head or "BkToCstmrStmt" in head:
             return CAMT053
         if "camt.05" in head:
             raise FormatError(
-                "This XML file is a bank notification or report, not a CAMT.053 account "
-                "statement. Download the end-of-day statement (camt.053) instead."
+                Phrase(
+                    gettext_noop(
+                        "This XML file is a bank notification or report, not a CAMT.053 account "
+                        "statement. Download the end-of-day statement (camt.053) instead."
+                    )
+                )
             )
-        raise FormatError("This XML file is not a CAMT.053 bank statement.")
+        raise FormatError(Phrase(gettext_noop("This XML file is not a CAMT.053 bank statement.")))
     if re.search(r"(?m)^:20:", head) and re.search(r"(?m)^:(25|28C?|60[FM]|61):", head):
         return MT940
     if extension in ("ofx", "qfx", "qif", "xml", "sta", "940", "mt940"):
         kind = {"xml": "CAMT.053", "sta": "MT940", "940": "MT940", "mt940": "MT940"}.get(
             extension, extension.upper()
         )
-        raise FormatError(f"This file is named .{extension} but does not look like {kind}.")
+        raise FormatError(
+            Phrase(
+                gettext_noop("This file is named .%(extension)s but does not look like %(kind)s."),
+                extension=extension,
+                kind=kind,
+            )
+        )
     return CSV
 
 
@@ -128,7 +144,9 @@ def parse(fmt: str, data: bytes, csv_settings: object | None = None) -> Parsed:
         from spendwise.imports.formats import csv as csv_format
 
         if not isinstance(csv_settings, csv_format.Settings):
-            raise FormatError("Choose which column holds what before the preview.")
+            raise FormatError(
+                Phrase(gettext_noop("Choose which column holds what before the preview."))
+            )
         return csv_format.parse(data, csv_settings)
     if fmt in (OFX, QFX):
         from spendwise.imports.formats import ofx
@@ -146,4 +164,4 @@ def parse(fmt: str, data: bytes, csv_settings: object | None = None) -> Parsed:
         from spendwise.imports.formats import mt940
 
         return mt940.parse(data)
-    raise FormatError(f"Unknown format {fmt!r}.")
+    raise FormatError(Phrase(gettext_noop("Unknown format %(fmt)s."), fmt=repr(fmt)))

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from spendwise.phrases import Phrase, gettext_noop
+
 POINT = "."
 COMMA = ","
 
@@ -72,24 +74,35 @@ def parse_amount(text: str, decimal_mark: str = POINT) -> tuple[Decimal, str]:
     """(exact amount, ISO code written next to it or ""); raises ``AmountError``."""
     shown = text.strip()
     if not shown:
-        raise AmountError("The amount is empty.")
+        raise AmountError(Phrase(gettext_noop("The amount is empty.")))
     digits, negative, code = split_amount(shown)
     if not _NUMBER[decimal_mark].match(digits):
         other = COMMA if decimal_mark == POINT else POINT
         if _NUMBER[other].match(digits):
             raise AmountError(
-                f"“{shown}” does not read with “{decimal_mark}” as the decimal mark "
-                f"(the file may use “{other}”)."
+                Phrase(
+                    gettext_noop(
+                        "“%(shown)s” does not read with “%(decimal_mark)s” as the decimal mark "
+                        "(the file may use “%(other)s”)."
+                    ),
+                    shown=shown,
+                    decimal_mark=decimal_mark,
+                    other=other,
+                )
             )
-        raise AmountError(f"“{shown}” is not an amount.")
+        raise AmountError(Phrase(gettext_noop("“%(shown)s” is not an amount."), shown=shown))
     thousands = COMMA if decimal_mark == POINT else POINT
     plain = digits.replace(thousands, "").replace(decimal_mark, ".")
     if len(plain.replace(".", "").lstrip("0")) > MAX_DIGITS:
-        raise AmountError(f"“{shown}” is too large to be an amount.")
+        raise AmountError(
+            Phrase(gettext_noop("“%(shown)s” is too large to be an amount."), shown=shown)
+        )
     try:
         amount = Decimal(plain)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only numbers
-        raise AmountError(f"“{shown}” is not an amount.") from None
+        raise AmountError(
+            Phrase(gettext_noop("“%(shown)s” is not an amount."), shown=shown)
+        ) from None
     return (-amount if negative else amount), code
 
 

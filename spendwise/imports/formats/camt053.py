@@ -22,6 +22,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from spendwise.imports.formats import FormatError, Parsed, ParsedRow, RowError, clean_text
 from spendwise.imports.formats.text import refuse_unreadable
+from spendwise.phrases import Phrase, gettext_noop, reason
 
 _AMOUNT = re.compile(r"^\d{1,18}(\.\d{1,5})?$")
 
@@ -55,12 +56,23 @@ def _document(data: bytes) -> tuple[Element, dict[int, int]]:
         root = parser.close()
     except DefusedXmlException:
         raise FormatError(
-            "This XML file declares a document type or entities, which bank statements never "
-            "need; it was refused for safety."
+            Phrase(
+                gettext_noop(
+                    "This XML file declares a document type or entities, which bank statements "
+                    "never "
+                    "need; it was refused for safety."
+                )
+            )
         ) from None
     except ParseError as exc:
         raise FormatError(
-            f"This XML file is damaged or incomplete ({exc}). Download the statement again."
+            Phrase(
+                gettext_noop(
+                    "This XML file is damaged or incomplete (%(exc)s). Download the statement "
+                    "again."
+                ),
+                exc=exc,
+            )
         ) from None
     return root, builder.lines
 
@@ -78,8 +90,10 @@ def _day(entry: Element) -> date:
             try:
                 return date.fromisoformat(text[:10])
             except ValueError:
-                raise ValueError(f"“{text}” is not a real date.") from None
-    raise ValueError("This entry has no booking date.")
+                raise ValueError(
+                    Phrase(gettext_noop("“%(text)s” is not a real date."), text=text)
+                ) from None
+    raise ValueError(Phrase(gettext_noop("This entry has no booking date.")))
 
 
 def _party(details: Element | None, role: str) -> str:
@@ -95,7 +109,7 @@ def _party(details: Element | None, role: str) -> str:
 def parse(data: bytes) -> Parsed:
     root, lines = _document(data)
     if root.tag != "Document" or root.find("BkToCstmrStmt") is None:
-        raise FormatError("This XML file is not a CAMT.053 bank statement.")
+        raise FormatError(Phrase(gettext_noop("This XML file is not a CAMT.053 bank statement.")))
     result = Parsed()
     for statement in root.iter("Stmt"):
         account_currency = _text(statement, "Acct/Ccy").upper()
@@ -104,23 +118,33 @@ def parse(data: bytes) -> Parsed:
             try:
                 result.rows.append(_row(entry, line, account_currency))
             except ValueError as exc:
-                result.errors.append(RowError(line, str(exc)))
+                result.errors.append(RowError(line, reason(exc)))
     if not result.count:
-        raise FormatError("This statement has no entries.")
+        raise FormatError(Phrase(gettext_noop("This statement has no entries.")))
     return result
 
 
 def _row(entry: Element, line: int, account_currency: str) -> ParsedRow:
     status = _text(entry, "Sts/Cd") or _text(entry, "Sts")
     if status and status.upper() != "BOOK":
-        raise ValueError("This entry is pending, not booked yet: import it once it is booked.")
+        raise ValueError(
+            Phrase(
+                gettext_noop("This entry is pending, not booked yet: import it once it is booked.")
+            )
+        )
     amount_element = entry.find("Amt")
     amount_text = (amount_element.text or "").strip() if amount_element is not None else ""
     if not _AMOUNT.match(amount_text):
-        raise ValueError(f"“{amount_text}” is not an amount." if amount_text else "No amount.")
+        raise ValueError(
+            Phrase(gettext_noop("“%(text)s” is not an amount."), text=amount_text)
+            if amount_text
+            else Phrase(gettext_noop("No amount."))
+        )
     indicator = _text(entry, "CdtDbtInd").upper()
     if indicator not in ("CRDT", "DBIT"):
-        raise ValueError("This entry does not say whether it is a credit or a debit.")
+        raise ValueError(
+            Phrase(gettext_noop("This entry does not say whether it is a credit or a debit."))
+        )
     amount = Decimal(amount_text)
     currency = amount_element.get("Ccy", "") if amount_element is not None else ""
     details = entry.findall("NtryDtls/TxDtls")

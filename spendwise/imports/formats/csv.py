@@ -28,6 +28,7 @@ from spendwise.imports.formats import (
     dates,
 )
 from spendwise.imports.formats.text import decode
+from spendwise.phrases import Phrase, gettext_noop, reason
 
 DELIMITERS = ",;\t|"
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
@@ -215,26 +216,39 @@ class Mapping:
         """What makes this mapping unusable, by field (empty when it can be used)."""
         found: dict[str, str] = {}
         if self.date is None:
-            found["date"] = "Choose the column with the date."
+            found["date"] = Phrase(gettext_noop("Choose the column with the date."))
         if not self.date_format:
-            found["date_format"] = "Choose how the dates are written."
+            found["date_format"] = Phrase(gettext_noop("Choose how the dates are written."))
         elif self.date_format not in dates.BY_KEY:
-            found["date_format"] = "Choose one of the date formats listed."
+            found["date_format"] = Phrase(gettext_noop("Choose one of the date formats listed."))
         if self.amount is None and (self.debit is None or self.credit is None):
             if self.debit is None and self.credit is None:
-                found["amount"] = "Choose the amount column, or a debit and a credit column."
+                found["amount"] = Phrase(
+                    gettext_noop("Choose the amount column, or a debit and a credit column.")
+                )
             else:
-                found["credit" if self.credit is None else "debit"] = (
-                    "Choose both a debit and a credit column, or one amount column."
+                found["credit" if self.credit is None else "debit"] = Phrase(
+                    gettext_noop("Choose both a debit and a credit column, or one amount column.")
                 )
         if self.amount is not None and (self.debit is not None or self.credit is not None):
-            found["amount"] = "Choose one amount column or debit and credit columns, not both."
+            found["amount"] = Phrase(
+                gettext_noop("Choose one amount column or debit and credit columns, not both.")
+            )
         used = Counter(self.used_columns())
         for index, times in used.items():
             if times > 1:
-                found.setdefault("__all__", f"Column {index + 1} is chosen for two things.")
+                found.setdefault(
+                    "__all__",
+                    Phrase(
+                        gettext_noop("Column %(number)s is chosen for two things."),
+                        number=index + 1,
+                    ),
+                )
             if not 0 <= index < column_count:
-                found.setdefault("__all__", f"The file has no column {index + 1}.")
+                found.setdefault(
+                    "__all__",
+                    Phrase(gettext_noop("The file has no column %(number)s."), number=index + 1),
+                )
         if self.decimal_mark not in (amounts.POINT, amounts.COMMA):
             found["decimal_mark"] = "Choose a point or a comma."
         if self.sign not in (SIGN_IN, SIGN_OUT):
@@ -266,7 +280,13 @@ def _records(text: str, delimiter: str) -> list[_Record]:
             records.append(_Record(previous_end + 1, [c.strip() for c in cells]))
             previous_end = reader.line_num
     except csv.Error as exc:
-        raise FormatError(f"Line {previous_end + 1} cannot be read as CSV: {exc}.") from None
+        raise FormatError(
+            Phrase(
+                gettext_noop("Line %(value)s cannot be read as CSV: %(exc)s."),
+                value=previous_end + 1,
+                exc=exc,
+            )
+        ) from None
     return records
 
 
@@ -302,8 +322,13 @@ def _delimiter(text: str) -> str:
         return sniffed
     if scores[best][0] == 0:
         raise FormatError(
-            "This file does not look like a table: no comma, semicolon, tab or vertical bar "
-            "separates its columns."
+            Phrase(
+                gettext_noop(
+                    "This file does not look like a table: no comma, semicolon, tab or vertical "
+                    "bar "
+                    "separates its columns."
+                )
+            )
         )
     return best
 
@@ -326,12 +351,16 @@ def sniff(data: bytes) -> tuple[Layout, Mapping]:
     """Detect the file's layout and guess a mapping; raises ``FormatError``."""
     text, encoding = decode(data)
     if not text.strip():
-        raise FormatError("The file is empty.")
+        raise FormatError(Phrase(gettext_noop("The file is empty.")))
     delimiter = _delimiter(text)
     records = _records(text, delimiter)
     widths = Counter(len(r.cells) for r in records if not _is_blank(r) and len(r.cells) > 1)
     if not widths:
-        raise FormatError("This file has only one column: it does not look like a statement.")
+        raise FormatError(
+            Phrase(
+                gettext_noop("This file has only one column: it does not look like a statement.")
+            )
+        )
     width = widths.most_common(1)[0][0]
     # Lines before the table (account name, period — often padded with delimiters) are
     # skipped: the table starts at the first record as wide as most, with most cells filled.
@@ -351,7 +380,9 @@ def sniff(data: bytes) -> tuple[Layout, Mapping]:
     )
     body = [r for r in records[skip + (1 if has_header else 0) :] if not _is_blank(r)]
     if not body:
-        raise FormatError("This file has a header but no rows of transactions.")
+        raise FormatError(
+            Phrase(gettext_noop("This file has a header but no rows of transactions."))
+        )
     column_values = [[r.cells[i] if i < len(r.cells) else "" for r in body] for i in range(width)]
     date_formats = {
         str(i): dates.best(values)
@@ -506,15 +537,22 @@ def parse(data: bytes, settings: Settings) -> Parsed:
             result.errors.append(
                 RowError(
                     record.line_number,
-                    f"This row has {len(cells)} column{'s' if len(cells) != 1 else ''}; "
-                    f"column {needed} is needed.",
+                    Phrase(
+                        gettext_noop("This row has %(count)s column; column %(needed)s is needed.")
+                        if len(cells) == 1
+                        else gettext_noop(
+                            "This row has %(count)s columns; column %(needed)s is needed."
+                        ),
+                        count=len(cells),
+                        needed=needed,
+                    ),
                 )
             )
             continue
         try:
             result.rows.append(_row(record.line_number, cells, mapping))
         except (dates.DateError, amounts.AmountError) as exc:
-            result.errors.append(RowError(record.line_number, str(exc)))
+            result.errors.append(RowError(record.line_number, reason(exc)))
     return result
 
 
@@ -530,7 +568,9 @@ def _row(line_number: int, cells: list[str], mapping: Mapping) -> ParsedRow:
     else:
         debit_text, credit_text = _cell(cells, mapping.debit), _cell(cells, mapping.credit)
         if not debit_text and not credit_text:
-            raise amounts.AmountError("There is no amount in the debit or the credit column.")
+            raise amounts.AmountError(
+                Phrase(gettext_noop("There is no amount in the debit or the credit column."))
+            )
         nothing = (Decimal(0), "")
         debit, debit_code = (
             amounts.parse_amount(debit_text, mapping.decimal_mark) if debit_text else nothing

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from spendwise.phrases import Phrase, gettext_noop
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -101,7 +103,13 @@ def parse_date(text: str, key: str) -> date:
     value = without_time(text)
     match = fmt.pattern.match(value)
     if not match:
-        raise DateError(f"“{text.strip()}” is not a date in the format {key}.")
+        raise DateError(
+            Phrase(
+                gettext_noop("“%(strip)s” is not a date in the format %(key)s."),
+                strip=text.strip(),
+                key=key,
+            )
+        )
     parts = dict(zip(fmt.order, match.groups(), strict=True))
     month_text = parts["m"]
     if month_text.isdigit():
@@ -109,11 +117,18 @@ def parse_date(text: str, key: str) -> date:
     else:
         month = MONTHS.get(month_text.lower(), 0)
         if not month:
-            raise DateError(f"“{text.strip()}” has no month name we know (use English).")
+            raise DateError(
+                Phrase(
+                    gettext_noop("“%(strip)s” has no month name we know (use English)."),
+                    strip=text.strip(),
+                )
+            )
     try:
         return date(_year(parts["y"]), month, int(parts["d"]))
     except ValueError:
-        raise DateError(f"“{text.strip()}” is not a real date.") from None
+        raise DateError(
+            Phrase(gettext_noop("“%(strip)s” is not a real date."), strip=text.strip())
+        ) from None
 
 
 def fits(text: str, key: str) -> bool:

@@ -18,6 +18,7 @@ import mt940
 
 from spendwise.imports.formats import FormatError, Parsed, ParsedRow, RowError, clean_text
 from spendwise.imports.formats.text import decode
+from spendwise.phrases import Phrase, gettext_noop, reason
 
 _LINE_61 = re.compile(r"(?m)^:61:(.*)$")
 _NO_REFERENCE = {"", "NONREF", "NOTPROVIDED"}
@@ -28,11 +29,12 @@ def _value_date(content: str) -> str | None:
     """Why the six-digit YYMMDD date of a ``:61:`` line is no date, or None when it is one."""
     digits = content[:6]
     if not re.fullmatch(r"\d{6}", digits):
-        return f"“{digits}” is not a date."
+        return Phrase(gettext_noop("“%(digits)s” is not a date."), digits=digits)
     try:
         date(2000 + int(digits[:2]), int(digits[2:4]), int(digits[4:6]))
     except ValueError:
-        return f"“20{digits[:2]}-{digits[2:4]}-{digits[4:6]}” is not a real date."
+        shown = f"20{digits[:2]}-{digits[2:4]}-{digits[4:6]}"
+        return Phrase(gettext_noop("“%(shown)s” is not a real date."), shown=shown)
     return None
 
 
@@ -43,14 +45,22 @@ def parse(data: bytes) -> Parsed:
         (text.count("\n", 0, m.start()) + 1, m.group(1).strip()) for m in _LINE_61.finditer(text)
     ]
     if not found:
-        raise FormatError("This MT940 file has no transactions (no :61: lines).")
+        raise FormatError(
+            Phrase(gettext_noop("This MT940 file has no transactions (no :61: lines)."))
+        )
     try:
         transactions = list(mt940.parse(text, options=mt940.Options.all()))
     except Exception as exc:  # the library raises RuntimeError and others for a bad line
         raise FormatError(_where(exc, found)) from None
     if len(transactions) != len(found):
         raise FormatError(
-            f"This MT940 file has {len(found)} :61: lines but {len(transactions)} could be read."
+            Phrase(
+                gettext_noop(
+                    "This MT940 file has %(count)s :61: lines but %(count2)s could be read."
+                ),
+                count=len(found),
+                count2=len(transactions),
+            )
         )
     result = Parsed()
     for (line, content), transaction in zip(found, transactions, strict=True):
@@ -61,7 +71,7 @@ def parse(data: bytes) -> Parsed:
         try:
             result.rows.append(_row(line, transaction.data))
         except (ValueError, ArithmeticError) as exc:
-            result.errors.append(RowError(line, str(exc)))
+            result.errors.append(RowError(line, reason(exc)))
     return result
 
 
@@ -77,11 +87,11 @@ def _where(exc: Exception, found: list[tuple[int, str]]) -> str:
 def _row(line: int, data: dict[str, Any]) -> ParsedRow:
     amount_value = data.get("amount")
     if amount_value is None:
-        raise ValueError("This transaction has no amount.")
+        raise ValueError(Phrase(gettext_noop("This transaction has no amount.")))
     amount = Decimal(str(amount_value.amount))
     day = data.get("date")
     if not isinstance(day, date):
-        raise ValueError("This transaction has no date.")
+        raise ValueError(Phrase(gettext_noop("This transaction has no date.")))
     # Only the bank's reference identifies the booking: the customer's may repeat (a mandate).
     reference = (data.get("bank_reference") or "").strip()
     if reference.upper() in _NO_REFERENCE:

@@ -21,6 +21,7 @@ from ofxtools.Parser import OFXTree
 
 from spendwise.imports.formats import FormatError, Parsed, ParsedRow, RowError, clean_text
 from spendwise.imports.formats.text import refuse_unreadable
+from spendwise.phrases import Phrase, gettext_noop, reason
 
 # ofxtools logs every element it converts at INFO: thousands of lines per statement.
 logging.getLogger("ofxtools").setLevel(logging.WARNING)
@@ -39,16 +40,25 @@ def _tree(data: bytes) -> Any:
     # OFX 1 is SGML, where a file cut short still parses: the closing tag says it is whole.
     if not re.search(rb"</OFX>\s*$", data, re.IGNORECASE):
         raise FormatError(
-            "This OFX file is damaged or incomplete (it does not end with </OFX>). "
-            "Download it from your bank again."
+            Phrase(
+                gettext_noop(
+                    "This OFX file is damaged or incomplete (it does not end with </OFX>). "
+                    "Download it from your bank again."
+                )
+            )
         )
     tree = OFXTree()
     try:
         tree.parse(io.BytesIO(data))
     except Exception as exc:  # ofxtools raises many kinds for a damaged file
         raise FormatError(
-            f"This OFX file is damaged or incomplete and cannot be read ({_reason(exc)}). "
-            "Download it from your bank again."
+            Phrase(
+                gettext_noop(
+                    "This OFX file is damaged or incomplete and cannot be read (%(reason)s). "
+                    "Download it from your bank again."
+                ),
+                reason=_reason(exc),
+            )
         ) from None
     return tree.getroot()
 
@@ -61,11 +71,13 @@ def _reason(exc: Exception) -> str:
 def _posted(text: str | None) -> date:
     digits = (text or "").strip()[:8]
     if not re.fullmatch(r"\d{8}", digits):
-        raise ValueError(f"“{text or ''}” is not an OFX date.")
+        raise ValueError(Phrase(gettext_noop("“%(value)s” is not an OFX date."), value=text or ""))
     try:
         return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
-        raise ValueError(f"“{digits}” is not a real date.") from None
+        raise ValueError(
+            Phrase(gettext_noop("“%(digits)s” is not a real date."), digits=digits)
+        ) from None
 
 
 def parse(data: bytes) -> Parsed:
@@ -73,8 +85,14 @@ def parse(data: bytes) -> Parsed:
     statements = list(root.iter("STMTRS")) + list(root.iter("CCSTMTRS"))
     if not statements:
         if list(root.iter("INVSTMTRS")):
-            raise FormatError("Investment statements cannot be imported, only bank and cards.")
-        raise FormatError("This OFX file has no bank or credit-card statement in it.")
+            raise FormatError(
+                Phrase(
+                    gettext_noop("Investment statements cannot be imported, only bank and cards.")
+                )
+            )
+        raise FormatError(
+            Phrase(gettext_noop("This OFX file has no bank or credit-card statement in it."))
+        )
     lines = _line_numbers(data)
     result = Parsed()
     index = 0
@@ -86,9 +104,9 @@ def parse(data: bytes) -> Parsed:
             try:
                 result.rows.append(_row(element, line, currency))
             except ValueError as exc:
-                result.errors.append(RowError(line, str(exc)))
+                result.errors.append(RowError(line, reason(exc)))
     if not result.count:
-        raise FormatError("This statement has no transactions.")
+        raise FormatError(Phrase(gettext_noop("This statement has no transactions.")))
     return result
 
 
@@ -96,14 +114,22 @@ def _row(element: Any, line: int, currency: str) -> ParsedRow:
     amount_element = element.find("TRNAMT")
     amount_text = (amount_element.text or "").strip() if amount_element is not None else ""
     if not _AMOUNT.match(amount_text):
-        raise ValueError(f"“{amount_text}” is not an amount." if amount_text else "No amount.")
+        raise ValueError(
+            Phrase(gettext_noop("“%(text)s” is not an amount."), text=amount_text)
+            if amount_text
+            else Phrase(gettext_noop("No amount."))
+        )
     # Some banks write a decimal comma; OFX wants a point.
     amount_element.text = amount_text.replace(",", ".")
     day = _posted(element.findtext("DTPOSTED"))
     try:
         transaction = Aggregate.from_etree(element)
     except Exception as exc:  # a missing or malformed element of this transaction only
-        raise ValueError(f"This transaction cannot be read: {_reason(exc)}.") from None
+        raise ValueError(
+            Phrase(
+                gettext_noop("This transaction cannot be read: %(reason)s."), reason=_reason(exc)
+            )
+        ) from None
     amount = Decimal(str(transaction.trnamt))
     payee_aggregate = getattr(transaction, "payee", None)
     payee = transaction.name or (payee_aggregate.name if payee_aggregate is not None else "")

@@ -25,6 +25,7 @@ from spendwise.imports.formats import (
     dates,
 )
 from spendwise.imports.formats.text import decode
+from spendwise.phrases import Phrase, gettext_noop, reason
 
 TRANSACTION_TYPES = {"bank", "cash", "ccard", "oth a", "oth l", "invoice"}
 # When both orders read every date, the US order wins: Quicken writes month first.
@@ -73,8 +74,12 @@ def _records(text: str) -> list[_Record]:
                 kind = header[5:].strip()
                 if kind in ("invst", "port"):
                     raise FormatError(
-                        "Investment accounts in QIF cannot be imported, only bank and card "
-                        "accounts."
+                        Phrase(
+                            gettext_noop(
+                                "Investment accounts in QIF cannot be imported, only bank and card "
+                                "accounts."
+                            )
+                        )
                     )
             elif header.startswith("account"):
                 kind = "account"
@@ -97,11 +102,15 @@ def parse(data: bytes) -> Parsed:
     text, _encoding = decode(data)
     records = _records(text)
     if not records:
-        raise FormatError("This QIF file has no bank, cash or card transactions.")
+        raise FormatError(
+            Phrase(gettext_noop("This QIF file has no bank, cash or card transactions."))
+        )
     date_values = [_normal_date(r.value("D") or "") for r in records]
     found = dates.best(date_values)
     if not found:
-        raise FormatError("The dates in this QIF file are in no format SpendWise knows.")
+        raise FormatError(
+            Phrase(gettext_noop("The dates in this QIF file are in no format SpendWise knows."))
+        )
     date_format = next((key for key in DATE_PREFERENCE if key in found), found[0])
     decimal_mark = amounts.guess_decimal_mark(r.value("T") or r.value("U") or "" for r in records)
     result = Parsed()
@@ -109,17 +118,17 @@ def parse(data: bytes) -> Parsed:
         try:
             result.rows.append(_row(record, date_text, date_format, decimal_mark))
         except (ValueError, ArithmeticError) as exc:
-            result.errors.append(RowError(record.line_number, str(exc)))
+            result.errors.append(RowError(record.line_number, reason(exc)))
     return result
 
 
 def _row(record: _Record, date_text: str, date_format: str, decimal_mark: str) -> ParsedRow:
     if not date_text:
-        raise ValueError("This transaction has no date (D line).")
+        raise ValueError(Phrase(gettext_noop("This transaction has no date (D line).")))
     day = dates.parse_date(date_text, date_format)
     amount_text = record.value("T") or record.value("U")
     if amount_text is None:
-        raise ValueError("This transaction has no amount (T line).")
+        raise ValueError(Phrase(gettext_noop("This transaction has no amount (T line).")))
     amount, _code = amounts.parse_amount(amount_text, decimal_mark)
     lines = [
         f"D{day.isoformat()}" if line[:1] == "D" else f"T{amount}" if line[:1] in "TU" else line

@@ -1,7 +1,8 @@
 """``manage.py run_scheduled [--date YYYY-MM-DD]``: post what recurring schedules have due.
 
 Run it every hour or so (the container's scheduled task). Safe to run twice and as two
-copies at once; see ``spendwise.recurring.actions.run_due``.
+copies at once; see ``spendwise.recurring.actions.run_due``. It then sends due webhook
+deliveries (``manage.py deliver_webhooks``, ``spendwise.webhooks.delivery``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from spendwise.recurring.actions import run_due
+from spendwise.webhooks.delivery import deliver_due
 
 
 def _day(text: str) -> date:
@@ -40,3 +42,7 @@ class Command(BaseCommand):
         today: date = options["date"] or timezone.localdate()
         summary = run_due(today)
         self.stdout.write(f"run_scheduled {today.isoformat()}: {summary}")
+        # After posting, so that webhooks for the transactions just posted go out in this run.
+        sent = deliver_due()
+        if sent.delivered or sent.retrying or sent.failed:
+            self.stdout.write(f"deliver_webhooks: {sent}")
