@@ -29,6 +29,7 @@ from spendwise.households.models import Role, Settlement
 from spendwise.identity.models import User
 from spendwise.periods import parse_date_range
 from spendwise.web.forms import amount_text, posted, submit
+from spendwise.web.ranges import range_error_text
 from spendwise.web.responses import refused, safe_next_url
 
 
@@ -270,6 +271,7 @@ def _settle_context(request: HouseholdRequest, form: SettleForm | None = None) -
     )
     return {
         "chosen": chosen,
+        "range_error": range_error_text(chosen),
         "first": first,
         "last": last,
         "currencies": currencies,
