@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import STATICFILES_STORAGE_ALIAS
 from django.contrib.staticfiles import finders
@@ -48,8 +49,23 @@ def static_precache() -> Precache:
     The worker's own source and the offline page's template count towards the version too: a
     deploy that changes only them must still replace the cached offline page.
     """
-    digest = hashlib.sha256()
     storage = storages[STATICFILES_STORAGE_ALIAS]
+    if isinstance(storage, ManifestFilesMixin):
+        # Hashed files cannot change under a running process: work it out once per storage,
+        # not on every /sw.js request (browsers ask for it on every navigation).
+        global _computed
+        if _computed is None or _computed[0] is not storage:
+            _computed = (storage, _compute(storage))
+        return _computed[1]
+    return _compute(storage)
+
+
+# (the storage it was computed for, the result) for a manifest storage; see static_precache.
+_computed: tuple[Any, Precache] | None = None
+
+
+def _compute(storage: Any) -> Precache:
+    digest = hashlib.sha256()
     if isinstance(storage, ManifestFilesMixin):
         names = sorted(name for name in storage.hashed_files if is_precached(name))
         for name in names:

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from spendwise.pwa import precache as precache_module
 from spendwise.pwa.precache import static_precache
 from spendwise.pwa.views import service_worker_source
 from spendwise.testing.factories import make_account, make_entry
@@ -80,6 +81,19 @@ def test_its_precache_holds_the_hashed_css_and_js_the_dashboard_uses(
     assert set(config["precache"]) <= hashed  # only hashed names: they can be cached for ever
     assert not any(url.endswith(".map") for url in config["precache"])
     assert config["offline"] == "/offline/"
+
+
+def test_a_deployed_precache_is_worked_out_once_per_process(tmp_path, monkeypatch):
+    (tmp_path / "static").mkdir()
+    with override_settings(STATIC_ROOT=tmp_path / "static", STORAGES=MANIFEST_STORAGE):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        first = static_precache()
+        # Hashed files cannot change under a running process: no second read of anything.
+        monkeypatch.setattr(precache_module, "_compute", pytest.fail)
+        again = static_precache()
+
+    assert again is first
+    assert any(url.startswith("/static/css/app.") for url in first.urls)
 
 
 def test_a_changed_asset_changes_the_cache_version(tmp_path, settings):
